@@ -1,0 +1,33 @@
+import { resolve } from 'node:path';
+import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { defineConfig } from 'electron-vite';
+
+export default defineConfig({
+  main: {
+    build: {
+      rolldownOptions: {
+        input: {
+          // The Electron app, and browser mode: the same core under plain Node.
+          index: resolve('src-main/index.ts'),
+          'web-host': resolve('src-main/web-host.ts'),
+        },
+      },
+    },
+  },
+  preload: {
+    build: {
+      rolldownOptions: {
+        input: { index: resolve('src-main/preload/index.ts') },
+        // Sandboxed preloads cannot be ES modules.
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
+    },
+  },
+  renderer: {
+    root: resolve('src-renderer'),
+    build: {
+      rolldownOptions: { input: resolve('src-renderer/index.html') },
+    },
+    plugins: [svelte({ configFile: resolve('svelte.config.js') })],
+  },
+});

@@ -1,0 +1,64 @@
+/**
+ * The gate in front of every local HTTP endpoint (browser-mode web host; later the local API): only this
+ * machine's loopback name in `Host` (DNS-rebinding defence), no foreign `Origin` (cross-site pages), and the
+ * session token from the URL, a bearer header or the session cookie.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+
+export type GuardVerdict = { ok: true } | { ok: false; status: 401 | 403; reason: string };
+
+export interface GuardOptions {
+  token: string;
+  port: number;
+}
+
+export const tokenQueryParam = 'token';
+
+export function sessionCookieName(port: number): string {
+  // Cookies ignore ports, so two hosts on one machine must not share a name.
+  return `phidesk_session_${port}`;
+}
+
+export function loopbackOrigins(port: number): string[] {
+  return [`http://127.0.0.1:${port}`, `http://localhost:${port}`];
+}
+
+export function checkRequest(request: IncomingMessage, options: GuardOptions): GuardVerdict {
+  const host = request.headers.host ?? '';
+  if (!loopbackOrigins(options.port).some((origin) => origin === `http://${host}`)) {
+    return { ok: false, status: 403, reason: 'Foreign Host header' };
+  }
+  const origin = request.headers.origin;
+  if (origin !== undefined && !loopbackOrigins(options.port).includes(origin)) {
+    return { ok: false, status: 403, reason: 'Foreign Origin header' };
+  }
+  const presented = presentedToken(request, options.port);
+  if (presented === null) return { ok: false, status: 401, reason: 'Missing session token' };
+  if (!sameSecret(presented, options.token)) return { ok: false, status: 401, reason: 'Wrong session token' };
+  return { ok: true };
+}
+
+/** The token in the query string, if any: the host trades it for a cookie and a clean URL. */
+export function queryToken(request: IncomingMessage): string | null {
+  return new URL(request.url ?? '/', 'http://x').searchParams.get(tokenQueryParam);
+}
+
+function presentedToken(request: IncomingMessage, port: number): string | null {
+  const bearer = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
+  return bearer ?? queryToken(request) ?? readCookie(request.headers.cookie, sessionCookieName(port));
+}
+
+function readCookie(header: string | undefined, name: string): string | null {
+  for (const part of (header ?? '').split(';')) {
+    const [key, ...value] = part.trim().split('=');
+    if (key === name) return decodeURIComponent(value.join('='));
+  }
+  return null;
+}
+
+function sameSecret(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}

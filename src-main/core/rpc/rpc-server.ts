@@ -1,0 +1,92 @@
+/**
+ * The backend end of the contract: validates every request against its schema, dispatches it to a handler,
+ * and pushes events to every connection. Transports (IPC, WebSocket, HTTP) only move messages.
+ */
+import { z } from 'zod';
+import { AppError } from '../../../src-shared/errors';
+import { limits } from '../../../src-shared/limits';
+import { requestSchemas, type Method, type Result, type ValidParams } from '../../../src-shared/rpc';
+import type { Outcome, ResponseMessage, ServerMessage } from '../../../src-shared/wire';
+import type { EventBus } from '../event-bus';
+
+export type Handlers = {
+  [M in Method]: (params: ValidParams<M>) => Promise<Result<M>> | Result<M>;
+};
+
+export interface Connection {
+  /** Hands one incoming message (already decoded, untrusted) to the server. */
+  receive(message: unknown): void;
+  close(): void;
+}
+
+const requestEnvelope = z.strictObject({
+  type: z.literal('request'),
+  id: z.int().nonnegative(),
+  method: z.string().max(limits.methodNameChars),
+  params: z.unknown(),
+});
+
+/** The id used to answer a message too malformed to carry its own. */
+export const malformedMessageId = -1;
+
+export class RpcServer {
+  #handlers: Handlers;
+  #connections = new Set<(message: ServerMessage) => void>();
+  #onInternalError: (error: unknown, method: string) => void;
+
+  constructor(handlers: Handlers, bus: EventBus, onInternalError: (error: unknown, method: string) => void) {
+    this.#handlers = handlers;
+    this.#onInternalError = onInternalError;
+    bus.subscribe((name, payload) => {
+      for (const send of this.#connections) send({ type: 'event', name, payload });
+    });
+  }
+
+  connect(send: (message: ServerMessage) => void): Connection {
+    this.#connections.add(send);
+    return {
+      receive: (message) => {
+        const envelope = requestEnvelope.safeParse(message);
+        if (!envelope.success) {
+          send(failure(malformedMessageId, invalidInput('Malformed contract message', envelope.error)));
+          return;
+        }
+        const { id, method, params } = envelope.data;
+        void this.handle(method, params).then((outcome) => send({ type: 'response', id, ...outcome }));
+      },
+      close: () => this.#connections.delete(send),
+    };
+  }
+
+  /** Runs one request to completion; never throws. Used directly by the HTTP transport. */
+  async handle(method: string, params: unknown): Promise<Outcome> {
+    try {
+      return { ok: true, result: await this.#dispatch(method, params) };
+    } catch (error) {
+      if (error instanceof AppError) return { ok: false, error: error.toWire() };
+      this.#onInternalError(error, method);
+      return { ok: false, error: { code: 'internal', message: 'Internal error; see the log for details.' } };
+    }
+  }
+
+  async #dispatch(method: string, params: unknown): Promise<unknown> {
+    // Own keys only, so `__proto__` or `constructor` can never name a handler.
+    if (!Object.hasOwn(requestSchemas, method)) throw new AppError('invalid_input', `Unknown method: ${method}`);
+    const name = method as Method;
+    const parsed = requestSchemas[name].safeParse(params);
+    if (!parsed.success) throw invalidInput(`Invalid parameters for ${name}`, parsed.error);
+    const handler = this.#handlers[name] as (params: unknown) => unknown;
+    return await handler(parsed.data);
+  }
+}
+
+function invalidInput(message: string, error: z.ZodError): AppError {
+  const issues = error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));
+  const first = issues[0];
+  const summary = first ? `${message}: ${first.path ? `${first.path}: ` : ''}${first.message}` : message;
+  return new AppError('invalid_input', summary, { issues });
+}
+
+function failure(id: number, error: AppError): ResponseMessage {
+  return { type: 'response', id, ok: false, error: error.toWire() };
+}

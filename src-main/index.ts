@@ -1,0 +1,80 @@
+/**
+ * The Electron composition root: builds core, binds the contract to the window over IPC, and owns the
+ * window, menu and security policy. Everything else lives in core, shared with browser mode.
+ */
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { app, dialog, type BrowserWindow } from 'electron';
+import { createCore, type Core } from './core/create-core';
+import { createLogger } from './core/log';
+import { resolveDataDir } from './core/paths';
+import { bindContractToWindow } from './app/ipc';
+import { installMenu } from './app/menu';
+import { devElectronSqliteBinding, packagedSqliteBinding } from './app/native-binding';
+import { hardenApp } from './app/security';
+import { createMainWindow } from './app/window';
+
+const log = createLogger('main');
+const devServerUrl = app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL;
+const rendererFile = path.join(import.meta.dirname, '../renderer/index.html');
+
+const dataDir = resolveDataDir();
+app.setPath('userData', dataDir);
+
+function isAppUrl(url: string): boolean {
+  if (devServerUrl) return new URL(url).origin === new URL(devServerUrl).origin;
+  return url.split(/[?#]/)[0] === pathToFileURL(rendererFile).href;
+}
+
+let core: Core | undefined;
+let mainWindow: BrowserWindow | undefined;
+
+function showMainWindow(): void {
+  if (!core) return;
+  if (mainWindow && !mainWindow.isDestroyed()) {
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.focus();
+    return;
+  }
+  const window = createMainWindow({ dataDir, preload: path.join(import.meta.dirname, '../preload/index.cjs') });
+  bindContractToWindow(core.rpc, window, isAppUrl);
+  if (devServerUrl) void window.loadURL(devServerUrl);
+  else void window.loadFile(rendererFile);
+  mainWindow = window;
+}
+
+function start(): void {
+  hardenApp(isAppUrl);
+  core = createCore({
+    host: 'electron',
+    appVersion: app.getVersion(),
+    dataDir,
+    sqliteBinding: app.isPackaged
+      ? packagedSqliteBinding(process.resourcesPath)
+      : devElectronSqliteBinding(app.getAppPath(), process.versions.electron),
+    log,
+  });
+  const { bus } = core;
+  installMenu((command) => bus.emit('app.command', command), !app.isPackaged);
+  showMainWindow();
+}
+
+// One instance owns the data folder; a second launch hands over to it (TEST-CATALOG F6).
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.on('second-instance', showMainWindow);
+  app.on('activate', showMainWindow);
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+  app.on('will-quit', () => void core?.dispose());
+  app
+    .whenReady()
+    .then(start)
+    .catch((error: unknown) => {
+      log.error('Phidesk could not start', error);
+      dialog.showErrorBox('Phidesk could not start', error instanceof Error ? error.message : String(error));
+      app.exit(1);
+    });
+}

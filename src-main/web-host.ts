@@ -1,0 +1,52 @@
+/**
+ * Browser mode: the same core as the desktop app, under plain Node, serving the built renderer on
+ * 127.0.0.1. Usage: `npm run serve` (or `node out/main/web-host.js [--port N]`).
+ */
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import packageJson from '../package.json';
+import { createCore } from './core/create-core';
+import { createLogger } from './core/log';
+import { resolveDataDir } from './core/paths';
+import { startWebServer } from './web/web-server';
+
+const log = createLogger('web-host');
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { port: { type: 'string', default: process.env.PHIDESK_PORT ?? '0' } } });
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    console.error(`Invalid --port: ${values.port} (use a number from 0 to 65535; 0 picks a free one).`);
+    process.exit(2);
+  }
+
+  const dataDir = resolveDataDir();
+  const core = createCore({ host: 'browser', appVersion: packageJson.version, dataDir, log });
+  const server = await startWebServer({
+    rpc: core.rpc,
+    rendererDir: path.join(import.meta.dirname, '../renderer'),
+    token: randomBytes(24).toString('base64url'),
+    port,
+    log,
+  });
+
+  console.log(`Phidesk (browser mode) is running.\n  Open: ${server.url}\n  Data: ${dataDir}\nPress Ctrl+C to stop.`);
+
+  let stopping = false;
+  const stop = (): void => {
+    if (stopping) return;
+    stopping = true;
+    void server
+      .close()
+      .then(() => core.dispose())
+      .finally(() => process.exit(0));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+  log.error('Could not start browser mode', error);
+  process.exit(1);
+});

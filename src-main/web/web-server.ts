@@ -1,0 +1,205 @@
+/**
+ * Browser mode's server: the built renderer and the contract (WebSocket at /rpc, or one JSON request per
+ * HTTP POST to /rpc), on 127.0.0.1 only, behind the guard in core/http.
+ */
+import http from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { limits } from '../../src-shared/limits';
+import type { ServerMessage } from '../../src-shared/wire';
+import { checkRequest, queryToken, sessionCookieName, tokenQueryParam, type GuardOptions } from '../core/http/guard';
+import { HttpError, readJsonBody } from '../core/http/json-body';
+import type { Logger } from '../core/log';
+import { malformedMessageId, type RpcServer } from '../core/rpc/rpc-server';
+import { readStaticFile } from './static-files';
+
+export interface WebServerOptions {
+  rpc: RpcServer;
+  rendererDir: string;
+  token: string;
+  /** 0 picks a free port. */
+  port: number;
+  log: Logger;
+}
+
+export interface WebServer {
+  port: number;
+  /** The address to open, token included. */
+  url: string;
+  close(): Promise<void>;
+}
+
+export const rpcPath = '/rpc';
+
+const securityHeaders = {
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'X-Frame-Options': 'DENY',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+};
+
+export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: limits.messageBytes });
+  const server = http.createServer();
+  const guard = (): GuardOptions => ({ token: options.token, port: (server.address() as AddressInfo).port });
+
+  server.on('request', (request, response) => {
+    handleHttp(request, response, options, guard()).catch((error: unknown) => {
+      options.log.error('HTTP request failed', error);
+      if (!response.headersSent) sendJson(response, 500, { error: 'Internal error' });
+      else response.destroy();
+    });
+  });
+
+  server.on('upgrade', (request, socket: Socket, head) => {
+    const verdict = checkRequest(request, guard());
+    const pathname = new URL(request.url ?? '/', 'http://x').pathname;
+    if (!verdict.ok || pathname !== rpcPath) {
+      const status = verdict.ok ? 404 : verdict.status;
+      socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      return;
+    }
+    sockets.handleUpgrade(request, socket, head, (ws) => bindSocket(ws, options.rpc));
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, '127.0.0.1', resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    port,
+    url: `http://127.0.0.1:${port}/?${tokenQueryParam}=${encodeURIComponent(options.token)}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const ws of sockets.clients) ws.terminate();
+        sockets.close();
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function bindSocket(ws: WebSocket, rpc: RpcServer): void {
+  const connection = rpc.connect((message: ServerMessage) => {
+    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
+  });
+  ws.on('message', (data, isBinary) => {
+    const message = isBinary ? undefined : parseJson(Buffer.isBuffer(data) ? data.toString('utf8') : '');
+    if (message === undefined) {
+      ws.send(
+        JSON.stringify({
+          type: 'response',
+          id: malformedMessageId,
+          ok: false,
+          error: { code: 'invalid_input', message: 'Contract messages are JSON text.' },
+        } satisfies ServerMessage),
+      );
+      return;
+    }
+    connection.receive(message);
+  });
+  ws.on('close', () => connection.close());
+  ws.on('error', () => ws.terminate());
+}
+
+async function handleHttp(
+  request: http.IncomingMessage,
+  response: http.ServerResponse,
+  options: WebServerOptions,
+  guard: GuardOptions,
+): Promise<void> {
+  const verdict = checkRequest(request, guard);
+  if (!verdict.ok) {
+    sendJson(response, verdict.status, { error: verdict.reason });
+    return;
+  }
+  const url = new URL(request.url ?? '/', 'http://x');
+
+  // First visit with ?token=…: trade it for an HttpOnly cookie and drop it from the address bar.
+  if (request.method === 'GET' && queryToken(request) !== null) {
+    url.searchParams.delete(tokenQueryParam);
+    response.writeHead(303, {
+      ...securityHeaders,
+      'Set-Cookie': `${sessionCookieName(guard.port)}=${encodeURIComponent(guard.token)}; HttpOnly; SameSite=Strict; Path=/`,
+      Location: url.pathname + url.search,
+    });
+    response.end();
+    return;
+  }
+
+  if (url.pathname === rpcPath) {
+    await handleRpcPost(request, response, options.rpc);
+    return;
+  }
+
+  if (request.method !== 'GET' && request.method !== 'HEAD') {
+    sendJson(response, 405, { error: 'Method not allowed' });
+    return;
+  }
+  const file = await readStaticFile(options.rendererDir, url.pathname);
+  if (!file) {
+    sendJson(response, 404, { error: 'Not found' });
+    return;
+  }
+  response.writeHead(200, {
+    ...securityHeaders,
+    'Content-Type': file.contentType,
+    'Content-Length': file.body.length,
+    'Cache-Control': file.immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
+  });
+  response.end(request.method === 'HEAD' ? undefined : file.body);
+}
+
+const httpStatusByCode: Record<string, number> = {
+  invalid_input: 400,
+  not_found: 404,
+  busy: 409,
+  cancelled: 409,
+  unavailable: 503,
+};
+
+async function handleRpcPost(
+  request: http.IncomingMessage,
+  response: http.ServerResponse,
+  rpc: RpcServer,
+): Promise<void> {
+  if (request.method !== 'POST') {
+    sendJson(response, 405, { error: 'Use POST with {"method": …, "params": …}' });
+    return;
+  }
+  let body: unknown;
+  try {
+    body = await readJsonBody(request, limits.messageBytes);
+  } catch (error) {
+    if (!(error instanceof HttpError)) throw error;
+    // The rest of an oversized body is never read: close the connection after answering.
+    response.setHeader('Connection', 'close');
+    sendJson(response, error.status, { error: error.message });
+    return;
+  }
+  const { method, params } = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+  const outcome = await rpc.handle(typeof method === 'string' ? method : '', params);
+  sendJson(response, outcome.ok ? 200 : (httpStatusByCode[outcome.error.code] ?? 500), outcome);
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function sendJson(response: http.ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  response.writeHead(status, {
+    ...securityHeaders,
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+    'Cache-Control': 'no-store',
+  });
+  response.end(text);
+}

@@ -1,0 +1,41 @@
+import type { RpcClient } from '../../../src-shared/rpc-client';
+import type { AppInfo, LlamaRuntimeStatus } from '../../../src-shared/types';
+import type { ConnectionStatus } from '../../../src-shared/wire';
+
+/** What the renderer knows about the backend: the connection, app info and the llama.cpp runtime. */
+export class BackendState {
+  connection = $state<ConnectionStatus>('connecting');
+  /** False until the first connection: tells "Connecting…" apart from "Reconnecting…". */
+  everConnected = $state(false);
+  info = $state<AppInfo | null>(null);
+  llama = $state<LlamaRuntimeStatus>({ state: 'starting' });
+  error = $state<string | null>(null);
+
+  #api: RpcClient;
+
+  constructor(api: RpcClient) {
+    this.#api = api;
+    api.on('llama.runtime', (status) => (this.llama = status));
+    api.onStatus((status) => this.#onStatus(status));
+    this.#onStatus(api.status);
+  }
+
+  async refresh(): Promise<void> {
+    try {
+      const info = await this.#api.call('app.info', {});
+      this.info = info;
+      this.llama = info.llama;
+      this.error = null;
+    } catch (error) {
+      this.error = error instanceof Error ? error.message : String(error);
+    }
+  }
+
+  #onStatus(status: ConnectionStatus): void {
+    this.connection = status;
+    if (status !== 'open') return;
+    this.everConnected = true;
+    // (Re)connected: whatever happened meanwhile, re-read the backend's state.
+    void this.refresh();
+  }
+}

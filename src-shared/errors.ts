@@ -1,0 +1,46 @@
+/** Error codes that cross the contract. The renderer switches on these, never on messages. */
+export const errorCodes = [
+  'invalid_input',
+  'not_found',
+  'busy',
+  'cancelled',
+  'disconnected',
+  'unavailable',
+  'internal',
+] as const;
+
+export type ErrorCode = (typeof errorCodes)[number];
+
+/** An error as it travels over a transport: plain data, so it survives JSON and structured clone. */
+export interface WireError {
+  code: ErrorCode;
+  message: string;
+  details?: unknown;
+}
+
+/** The one error type of Phidesk: thrown by core services, re-thrown by the client with the same code. */
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly details: unknown;
+
+  constructor(code: ErrorCode, message: string, details?: unknown) {
+    super(message);
+    this.name = 'AppError';
+    this.code = code;
+    this.details = details;
+  }
+
+  toWire(): WireError {
+    return this.details === undefined
+      ? { code: this.code, message: this.message }
+      : { code: this.code, message: this.message, details: this.details };
+  }
+
+  static fromWire(error: WireError): AppError {
+    return new AppError(error.code, error.message, error.details);
+  }
+}
+
+export function isAppError(value: unknown, code?: ErrorCode): value is AppError {
+  return value instanceof AppError && (code === undefined || value.code === code);
+}
