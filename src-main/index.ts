@@ -36,7 +36,10 @@ function showMainWindow(): void {
     mainWindow.focus();
     return;
   }
-  const window = createMainWindow({ dataDir, preload: path.join(import.meta.dirname, '../preload/index.cjs') });
+  const window = createMainWindow({
+    dataDir,
+    preload: path.join(import.meta.dirname, '../preload/index.cjs'),
+  });
   bindContractToWindow(core.rpc, window, isAppUrl);
   if (devServerUrl) void window.loadURL(devServerUrl);
   else void window.loadFile(rendererFile);

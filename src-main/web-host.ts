@@ -14,7 +14,9 @@ import { startWebServer } from './web/web-server';
 const log = createLogger('web-host');
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { port: { type: 'string', default: process.env.PHIDESK_PORT ?? '0' } } });
+  const { values } = parseArgs({
+    options: { port: { type: 'string', default: process.env.PHIDESK_PORT ?? '0' } },
+  });
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     console.error(`Invalid --port: ${values.port} (use a number from 0 to 65535; 0 picks a free one).`);
@@ -31,7 +33,9 @@ async function main(): Promise<void> {
     log,
   });
 
-  console.log(`Phidesk (browser mode) is running.\n  Open: ${server.url}\n  Data: ${dataDir}\nPress Ctrl+C to stop.`);
+  console.log(
+    `Phidesk (browser mode) is running.\n  Open: ${server.url}\n  Data: ${dataDir}\nPress Ctrl+C to stop.`,
+  );
 
   let stopping = false;
   const stop = (): void => {

@@ -40,6 +40,8 @@ export type ValidParams<M extends Method> = z.output<(typeof requestSchemas)[M]>
 export type Result<M extends Method> = Results[M];
 
 // Compile-time check: every request has a result type and every result type has a request.
-type SameKeys<A, B> = [Exclude<keyof A, keyof B>, Exclude<keyof B, keyof A>] extends [never, never] ? true : never;
+type SameKeys<A, B> = [Exclude<keyof A, keyof B>, Exclude<keyof B, keyof A>] extends [never, never]
+  ? true
+  : never;
 const contractIsComplete: SameKeys<typeof requestSchemas, Results> = true;
 void contractIsComplete;

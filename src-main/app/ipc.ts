@@ -3,7 +3,11 @@ import { ipcMain, type BrowserWindow, type IpcMainEvent } from 'electron';
 import { contractChannel, type ServerMessage } from '../../src-shared/wire';
 import type { RpcServer } from '../core/rpc/rpc-server';
 
-export function bindContractToWindow(rpc: RpcServer, window: BrowserWindow, isAppUrl: (url: string) => boolean): void {
+export function bindContractToWindow(
+  rpc: RpcServer,
+  window: BrowserWindow,
+  isAppUrl: (url: string) => boolean,
+): void {
   const contents = window.webContents;
   const connection = rpc.connect((message: ServerMessage) => {
     if (!contents.isDestroyed()) contents.send(contractChannel, message);

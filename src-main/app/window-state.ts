@@ -19,7 +19,8 @@ export function loadWindowState(dataDir: string): Partial<WindowState> & { width
   try {
     const parsed = savedState.safeParse(JSON.parse(fs.readFileSync(stateFile(dataDir), 'utf8')));
     // A window saved on a monitor that is gone would open off-screen: keep only its size then.
-    if (parsed.success) return isVisible(parsed.data) ? parsed.data : { ...parsed.data, x: undefined, y: undefined };
+    if (parsed.success)
+      return isVisible(parsed.data) ? parsed.data : { ...parsed.data, x: undefined, y: undefined };
   } catch {
     // No saved state yet, or unreadable: start with the defaults.
   }
@@ -56,8 +57,10 @@ function stateFile(dataDir: string): string {
 
 function isVisible(bounds: Rectangle): boolean {
   return screen.getAllDisplays().some(({ workArea }) => {
-    const overlapX = Math.min(bounds.x + bounds.width, workArea.x + workArea.width) - Math.max(bounds.x, workArea.x);
-    const overlapY = Math.min(bounds.y + bounds.height, workArea.y + workArea.height) - Math.max(bounds.y, workArea.y);
+    const overlapX =
+      Math.min(bounds.x + bounds.width, workArea.x + workArea.width) - Math.max(bounds.x, workArea.x);
+    const overlapY =
+      Math.min(bounds.y + bounds.height, workArea.y + workArea.height) - Math.max(bounds.y, workArea.y);
     return overlapX >= 100 && overlapY >= 50;
   });
 }

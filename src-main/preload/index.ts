@@ -3,7 +3,12 @@
  * contract's IPC channel. The page never sees ipcRenderer or any other channel.
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import { contractChannel, type ClientMessage, type ContractPort, type ServerMessage } from '../../src-shared/wire';
+import {
+  contractChannel,
+  type ClientMessage,
+  type ContractPort,
+  type ServerMessage,
+} from '../../src-shared/wire';
 
 const port: ContractPort = {
   send(message: ClientMessage) {

@@ -7,8 +7,14 @@ import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { limits } from '../../src-shared/limits';
 import type { ServerMessage } from '../../src-shared/wire';
-import { checkRequest, queryToken, sessionCookieName, tokenQueryParam, type GuardOptions } from '../core/http/guard';
-import { HttpError, readJsonBody } from '../core/http/json-body';
+import {
+  checkRequest,
+  queryToken,
+  sessionCookieName,
+  tokenQueryParam,
+  type GuardOptions,
+} from '../core/http/guard';
+import { discardBody, HttpError, readJsonBody } from '../core/http/json-body';
 import type { Logger } from '../core/log';
 import { malformedMessageId, type RpcServer } from '../core/rpc/rpc-server';
 import { readStaticFile } from './static-files';
@@ -57,7 +63,9 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     const pathname = new URL(request.url ?? '/', 'http://x').pathname;
     if (!verdict.ok || pathname !== rpcPath) {
       const status = verdict.ok ? 404 : verdict.status;
-      socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      socket.end(
+        `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`,
+      );
       return;
     }
     sockets.handleUpgrade(request, socket, head, (ws) => bindSocket(ws, options.rpc));
@@ -175,12 +183,14 @@ async function handleRpcPost(
     body = await readJsonBody(request, limits.messageBytes);
   } catch (error) {
     if (!(error instanceof HttpError)) throw error;
-    // The rest of an oversized body is never read: close the connection after answering.
-    response.setHeader('Connection', 'close');
     sendJson(response, error.status, { error: error.message });
+    discardBody(request);
     return;
   }
-  const { method, params } = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+  const { method, params } = (typeof body === 'object' && body !== null ? body : {}) as Record<
+    string,
+    unknown
+  >;
   const outcome = await rpc.handle(typeof method === 'string' ? method : '', params);
   sendJson(response, outcome.ok ? 200 : (httpStatusByCode[outcome.error.code] ?? 500), outcome);
 }

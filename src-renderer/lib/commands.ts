@@ -1,7 +1,13 @@
 import type { AppCommand, ViewId } from '../../src-shared/types';
 
 /** Keyboard shortcuts, the same as the desktop menu's accelerators (which take precedence there). */
-const viewByDigit: Record<string, ViewId> = { '1': 'chat', '2': 'tutor', '3': 'mistakes', '4': 'notes', '5': 'models' };
+const viewByDigit: Record<string, ViewId> = {
+  '1': 'chat',
+  '2': 'tutor',
+  '3': 'mistakes',
+  '4': 'notes',
+  '5': 'models',
+};
 
 export function commandForKey(event: KeyboardEvent): AppCommand | null {
   const mod = navigator.platform.startsWith('Mac') ? event.metaKey : event.ctrlKey;

@@ -71,7 +71,8 @@ export class RpcServer {
 
   async #dispatch(method: string, params: unknown): Promise<unknown> {
     // Own keys only, so `__proto__` or `constructor` can never name a handler.
-    if (!Object.hasOwn(requestSchemas, method)) throw new AppError('invalid_input', `Unknown method: ${method}`);
+    if (!Object.hasOwn(requestSchemas, method))
+      throw new AppError('invalid_input', `Unknown method: ${method}`);
     const name = method as Method;
     const parsed = requestSchemas[name].safeParse(params);
     if (!parsed.success) throw invalidInput(`Invalid parameters for ${name}`, parsed.error);
@@ -81,7 +82,10 @@ export class RpcServer {
 }
 
 function invalidInput(message: string, error: z.ZodError): AppError {
-  const issues = error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));
+  const issues = error.issues.map((issue) => ({
+    path: issue.path.map(String).join('.'),
+    message: issue.message,
+  }));
   const first = issues[0];
   const summary = first ? `${message}: ${first.path ? `${first.path}: ` : ''}${first.message}` : message;
   return new AppError('invalid_input', summary, { issues });

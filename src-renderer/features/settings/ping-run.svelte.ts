@@ -29,7 +29,11 @@ export class PingRun {
     const early: PingEvent[] = [];
     let pingId: string | null = null;
     const accept = (event: PingEvent): void => {
-      this.received.push({ seq: event.seq, count: event.count, transitMs: Math.max(0, Date.now() - event.sentAt) });
+      this.received.push({
+        seq: event.seq,
+        count: event.count,
+        transitMs: Math.max(0, Date.now() - event.sentAt),
+      });
       if (event.seq === event.count) {
         this.running = false;
         unsubscribe();

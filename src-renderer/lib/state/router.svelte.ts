@@ -15,6 +15,6 @@ export class Router {
 
   go(view: ViewId): void {
     this.current = view;
-    if (viewFromHash(location.hash) !== view) location.hash = `/${view}`;
+    if (location.hash !== `#/${view}`) location.hash = `/${view}`;
   }
 }

@@ -1,0 +1,11 @@
+import fs from 'node:fs';
+import { electronSkipNotice, findElectronBinary } from './support/electron';
+
+export default function globalSetup(): void {
+  if (!fs.existsSync('out/main/web-host.js')) {
+    throw new Error('The app is not built: run `npm run build` first (`npm test` does it for you).');
+  }
+  const electron = findElectronBinary();
+  // One clear line, once per run, so a skipped desktop suite is never mistaken for a passing one.
+  if (!electron.available) console.log(electronSkipNotice(electron.reason));
+}
