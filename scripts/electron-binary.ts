@@ -20,7 +20,7 @@ export function findElectronBinary(): ElectronBinary {
     return {
       available: false,
       version,
-      reason: 'the Electron binary was not downloaded (ELECTRON_SKIP_BINARY_DOWNLOAD?)',
+      reason: 'its binary is not installed',
     };
   }
   const binary = path.join(

@@ -51,6 +51,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  log.error('Could not start browser mode', error);
+  if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+    console.error('That port is in use. Choose another with --port N, or leave it out to get a free one.');
+  } else {
+    log.error('Could not start browser mode', error);
+  }
   process.exit(1);
 });
