@@ -6,6 +6,18 @@ export const errorCodes = [
   'cancelled',
   'disconnected',
   'unavailable',
+  /** The file is not a usable GGUF model: not GGUF at all, or incomplete (TEST-CATALOG M2, M3). */
+  'model_invalid',
+  /** A GGUF model Phidesk cannot run: another architecture, a newer format (M4). */
+  'model_unsupported',
+  /** The request needs a loaded model and none is. */
+  'model_not_loaded',
+  /** Not enough RAM or VRAM for the model at these settings (M8). */
+  'insufficient_memory',
+  /** A prompt that cannot fit the context window (I1). */
+  'too_long',
+  /** The model did not produce output of the required shape, even after retries. */
+  'invalid_output',
   'internal',
 ] as const;
 

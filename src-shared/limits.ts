@@ -7,4 +7,19 @@ export const limits = {
   /** Diagnostics ping: how many events and how far apart. */
   pingMaxCount: 20,
   pingMaxIntervalMs: 2000,
+  /** One message's text. Far above what fits a 2048-token context, so long pastes get a token count. */
+  messageChars: 100_000,
+  /** The system text (preamble). */
+  systemChars: 20_000,
+  /** Turns sent with one request. */
+  turns: 1000,
+  /** Longest file path accepted. */
+  pathChars: 4096,
+  /** Generations waiting behind the running one before new requests are refused as busy. */
+  queuedGenerations: 8,
+  maxTokens: 4096,
+  contextSize: 131_072,
+  threads: 256,
+  gpuLayers: 1000,
+  sequences: 8,
 } as const;

@@ -7,6 +7,8 @@ import os from 'node:os';
 import type { AppInfo, HostKind } from '../../src-shared/types';
 import { diagnosticsHandlers } from './diagnostics/handlers';
 import { Diagnostics } from './diagnostics/diagnostics';
+import { Engine } from './engine/engine';
+import { engineHandlers } from './engine/handlers';
 import { LlamaRuntime } from './engine/llama-runtime';
 import { EventBus } from './event-bus';
 import type { Logger } from './log';
@@ -25,14 +27,16 @@ export interface CoreOptions {
 export interface Core {
   bus: EventBus;
   rpc: RpcServer;
+  engine: Engine;
   dispose(): Promise<void>;
 }
 
 export function createCore(options: CoreOptions): Core {
   fs.mkdirSync(options.dataDir, { recursive: true });
   const bus = new EventBus();
-  const llama = new LlamaRuntime(bus, { gpu: 'auto' });
+  const llama = new LlamaRuntime(bus);
   const diagnostics = new Diagnostics(bus);
+  const engine = new Engine({ bus, runtime: llama, log: options.log });
   const sqlite = sqliteVersion(options.sqliteBinding);
 
   const appInfo = (): AppInfo => ({
@@ -49,6 +53,7 @@ export function createCore(options: CoreOptions): Core {
   const handlers: Handlers = {
     'app.info': appInfo,
     ...diagnosticsHandlers(diagnostics),
+    ...engineHandlers(engine),
   };
   const rpc = new RpcServer(handlers, bus, (error, method) => options.log.error(`${method} failed`, error));
 
@@ -58,8 +63,10 @@ export function createCore(options: CoreOptions): Core {
   return {
     bus,
     rpc,
+    engine,
     async dispose() {
       diagnostics.dispose();
+      await engine.dispose();
       await llama.dispose();
     },
   };

@@ -1,34 +1,36 @@
 import { getLlama, LlamaLogLevel, type Llama } from 'node-llama-cpp';
-import type { GpuBackend, LlamaRuntimeStatus } from '../../../src-shared/types';
+import type { GpuSetting, LlamaRuntimeStatus } from '../../../src-shared/types';
 import type { EventBus } from '../event-bus';
-
-export interface LlamaRuntimeOptions {
-  /** `auto` picks Metal, CUDA or Vulkan when usable, else the CPU. */
-  gpu: 'auto' | GpuBackend;
-}
 
 /**
  * Owns the one llama.cpp runtime of the process. It loads in the background at startup, so the app opens at
- * once and the backend in use is known (and reported) by the time a model is loaded.
+ * once and the backend in use is known (and reported) by the time a model is loaded. Asking for another
+ * backend (the settings' override) replaces it; the caller unloads models first.
  */
 export class LlamaRuntime {
   #bus: EventBus;
-  #options: LlamaRuntimeOptions;
+  #gpu: GpuSetting;
   #llama: Promise<Llama> | null = null;
   #status: LlamaRuntimeStatus = { state: 'starting' };
 
-  constructor(bus: EventBus, options: LlamaRuntimeOptions) {
+  constructor(bus: EventBus, gpu: GpuSetting = 'auto') {
     this.#bus = bus;
-    this.#options = options;
+    this.#gpu = gpu;
   }
 
   get status(): LlamaRuntimeStatus {
     return this.#status;
   }
 
-  /** Starts loading (once) and resolves to the runtime; rejects if no usable binary exists. */
-  get(): Promise<Llama> {
-    this.#llama ??= this.#load();
+  /** The runtime for this backend setting (the current one if omitted); rejects if none is usable. */
+  async get(gpu: GpuSetting = this.#gpu): Promise<Llama> {
+    if (gpu !== this.#gpu && this.#llama) {
+      const previous = this.#llama;
+      this.#llama = null;
+      await (await previous.catch(() => null))?.dispose();
+    }
+    this.#gpu = gpu;
+    this.#llama ??= this.#load(gpu);
     return this.#llama;
   }
 
@@ -37,9 +39,9 @@ export class LlamaRuntime {
     await llama?.dispose();
   }
 
-  async #load(): Promise<Llama> {
+  async #load(gpu: GpuSetting): Promise<Llama> {
+    this.#setStatus({ state: 'starting' });
     try {
-      const { gpu } = this.#options;
       const llama = await getLlama({
         gpu: gpu === 'cpu' ? false : gpu,
         // Prebuilt binaries only: Phidesk never compiles llama.cpp or downloads its sources at run time.
@@ -56,7 +58,8 @@ export class LlamaRuntime {
       });
       return llama;
     } catch (error) {
-      this.#setStatus({ state: 'failed', error: error instanceof Error ? error.message : String(error) });
+      const reason = error instanceof Error ? error.message : String(error);
+      this.#setStatus({ state: 'failed', error: gpu === 'auto' ? reason : `${gpu}: ${reason}` });
       throw error;
     }
   }

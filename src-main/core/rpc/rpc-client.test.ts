@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { handlersWith } from '../../test-support/handlers';
 import { EventBus } from '../event-bus';
 import { RpcServer } from './rpc-server';
 import { AppError } from '../../../src-shared/errors';
@@ -33,7 +34,7 @@ function loopback(server: RpcServer) {
 function setup(pingDelayMs = 0) {
   const bus = new EventBus();
   const server = new RpcServer(
-    {
+    handlersWith({
       'app.info': () => {
         throw new AppError('not_found', 'nothing here');
       },
@@ -41,7 +42,7 @@ function setup(pingDelayMs = 0) {
         await new Promise((resolve) => setTimeout(resolve, pingDelayMs));
         return { pingId: 'abc', count };
       },
-    },
+    }),
     bus,
     () => {},
   );

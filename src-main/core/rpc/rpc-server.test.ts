@@ -1,19 +1,17 @@
 import { describe, expect, it, vi } from 'vitest';
 import { AppError } from '../../../src-shared/errors';
 import type { ServerMessage } from '../../../src-shared/wire';
+import { handlersWith } from '../../test-support/handlers';
 import { EventBus } from '../event-bus';
 import { RpcServer, malformedMessageId, type Handlers } from './rpc-server';
 
 function setup(overrides: Partial<Handlers> = {}) {
   const bus = new EventBus();
   const onInternalError = vi.fn();
-  const handlers: Handlers = {
-    'app.info': () => {
-      throw new Error('not used here');
-    },
+  const handlers = handlersWith({
     'diagnostics.ping': ({ count }) => ({ pingId: 'p1', count }),
     ...overrides,
-  };
+  });
   const server = new RpcServer(handlers, bus, onInternalError);
   const received: ServerMessage[] = [];
   const connection = server.connect((message) => received.push(message));

@@ -1,0 +1,425 @@
+/**
+ * The one place that talks to node-llama-cpp for generation. Every caller (chat, tutor, mistake check,
+ * notes, the CLI) goes through generate(): requests queue, run one at a time on the conversation's own
+ * context sequence, stream deltas as events, and end with a stop reason and stats.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  isLlamaText,
+  LlamaGrammarEvaluationState,
+  type LlamaContextSequence,
+  type GbnfJsonSchema,
+  type LlamaGrammar,
+  type Token,
+} from 'node-llama-cpp';
+import { AppError } from '../../../src-shared/errors';
+import { limits } from '../../../src-shared/limits';
+import type {
+  ChatTurn,
+  EngineState,
+  GenerationDone,
+  GenerationStarted,
+  LoadedModel,
+  LoadModelOptions,
+  Sampling,
+  StopReason,
+} from '../../../src-shared/types';
+import type { EventBus } from '../event-bus';
+import type { Logger } from '../log';
+import { AnswerStream } from './answer-stream';
+import { fitToContext } from './context-window';
+import { DeltaBuffer } from './delta-buffer';
+import { GenerationQueue } from './generation-queue';
+import type { LlamaRuntime } from './llama-runtime';
+import { ModelHost, type LoadedSession } from './model-host';
+import { phi2StopTriggers } from './phi2-format';
+import { SessionPool } from './session-pool';
+
+export interface GenerateRequest {
+  /** Keeps this conversation's evaluated prefix between turns; one-off requests share a scratch slot. */
+  conversationId?: string | undefined;
+  system?: string | undefined;
+  messages: readonly ChatTurn[];
+  sampling?: Partial<Sampling> | undefined;
+  maxTokens?: number | undefined;
+  /** Constrains the output (structured output). */
+  grammar?: LlamaGrammar | undefined;
+  /** Text that ends the answer; Phi-2's triggers by default, none with a grammar. */
+  stopTriggers?: readonly string[] | undefined;
+}
+
+export interface JsonOptions<T> {
+  /** Generations to try before giving up (each with another seed). */
+  attempts?: number;
+  /** Checks the parsed value beyond the schema (ranges, cross-field rules); throws to reject it. */
+  validate?: (value: unknown) => T;
+}
+
+export interface GenerationHooks {
+  onStarted?(started: GenerationStarted): void;
+  /** Streamed text, coalesced (see DeltaBuffer). */
+  onDelta?(text: string): void;
+}
+
+export interface GenerationHandle {
+  requestId: string;
+  /** How many requests are ahead of this one (0: it starts now). */
+  queuePosition: number;
+  done: Promise<GenerationDone>;
+}
+
+/** A JSON-schema grammar, which can also parse and check what it made the model write. */
+type JsonGrammar = LlamaGrammar & { parse(json: string): unknown };
+
+export const defaultSampling: Sampling = {
+  temperature: 0.7,
+  topP: 0.95,
+  topK: 40,
+  minP: 0.05,
+  repeatPenalty: 1.1,
+};
+export const defaultMaxTokens = 512;
+/** Prompt tokens evaluated between checks for Stop, bounding stop latency while a long prompt is read. */
+const prefillChunkTokens = 64;
+const deltaIntervalMs = 33;
+/** Recent tokens the repeat penalty looks at. */
+const repeatPenaltyWindow = 64;
+const scratchSession = '\u0000scratch';
+
+export class Engine {
+  #bus: EventBus;
+  #log: Logger;
+  #host: ModelHost;
+  #queue: GenerationQueue;
+  #sessions: SessionPool | null = null;
+  #running = new Map<string, AbortController>();
+  #jsonGrammars = new Map<string, JsonGrammar>();
+
+  constructor(options: { bus: EventBus; runtime: LlamaRuntime; log: Logger; maxQueued?: number }) {
+    this.#bus = options.bus;
+    this.#log = options.log;
+    this.#host = new ModelHost(options.runtime, () => this.#announce());
+    this.#queue = new GenerationQueue(options.maxQueued ?? limits.queuedGenerations, () => this.#announce());
+  }
+
+  get state(): EngineState {
+    return {
+      model: this.#host.loaded?.info ?? null,
+      loading: this.#host.loading,
+      running: this.#queue.running,
+      queued: this.#queue.waiting,
+    };
+  }
+
+  /** The loaded model's tokenizer, for token counts. */
+  countTokens(text: string): number {
+    return this.#requireModel().model.tokenize(text).length;
+  }
+
+  async load(options: LoadModelOptions): Promise<LoadedModel> {
+    const session = await this.#host.load(options, async () => {
+      // The new file is good: whatever runs or waits for the old model stops now.
+      this.#stopEverything();
+      await this.#queue.idle();
+      this.#sessions = null;
+      this.#jsonGrammars.clear();
+    });
+    this.#sessions = new SessionPool(session.sequences);
+    this.#announce();
+    this.#log.info(
+      `Loaded ${session.info.file.path} (${session.info.backend}, ${session.info.contextSize} tokens)`,
+    );
+    return session.info;
+  }
+
+  cancelLoad(): boolean {
+    return this.#host.cancelLoad();
+  }
+
+  async unload(): Promise<boolean> {
+    this.#stopEverything();
+    await this.#queue.idle();
+    this.#sessions = null;
+    this.#jsonGrammars.clear();
+    return this.#host.unload();
+  }
+
+  generate(request: GenerateRequest, hooks: GenerationHooks = {}): GenerationHandle {
+    if (this.#host.loading) throw new AppError('busy', 'A model is loading; ask again once it is ready.');
+    this.#assertCanFit(request);
+    const requestId = randomUUID();
+    const controller = new AbortController();
+    let resolveDone!: (done: GenerationDone) => void;
+    const done = new Promise<GenerationDone>((resolve) => (resolveDone = resolve));
+    const finish = (result: GenerationDone) => {
+      this.#running.delete(requestId);
+      this.#bus.emit('generation.done', result);
+      resolveDone(result);
+    };
+    this.#running.set(requestId, controller);
+    const queuePosition = this.#queue.enqueue({
+      id: requestId,
+      run: async () => finish(await this.#run(requestId, request, hooks, controller.signal)),
+      cancelled: () => finish(emptyResult(requestId, 'user_stop')),
+    });
+    return { requestId, queuePosition, done };
+  }
+
+  /** A GBNF grammar for the loaded model's runtime, to constrain a request's output. */
+  createGrammar(gbnf: string): Promise<LlamaGrammar> {
+    return this.#requireModel().llama.createGrammar({ grammar: gbnf });
+  }
+
+  /**
+   * Generates JSON constrained by a schema and returns the parsed, checked value (structured output).
+   * A random or confused model can still run out of tokens mid-object or produce values the schema
+   * allows but `validate` rejects: such attempts are retried, then refused as `invalid_output`.
+   */
+  async generateJson<T>(
+    request: GenerateRequest,
+    schema: GbnfJsonSchema,
+    options: JsonOptions<T> = {},
+  ): Promise<T> {
+    const { llama } = this.#requireModel();
+    const key = JSON.stringify(schema);
+    const grammar =
+      this.#jsonGrammars.get(key) ??
+      ((await llama.createGrammarForJsonSchema(schema as never)) as JsonGrammar);
+    this.#jsonGrammars.set(key, grammar);
+    const attempts = options.attempts ?? 3;
+    const problems: string[] = [];
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      const seed = (request.sampling?.seed ?? 0) + attempt - 1;
+      const done = await this.generate({ ...request, grammar, sampling: { ...request.sampling, seed } }).done;
+      if (done.stopReason === 'user_stop') throw new AppError('cancelled', 'Stopped.');
+      if (done.error) throw AppError.fromWire(done.error);
+      if (done.stopReason === 'max_tokens') {
+        problems.push(`attempt ${attempt}: ran out of tokens`);
+        continue;
+      }
+      try {
+        const value: unknown = grammar.parse(done.text);
+        return options.validate ? options.validate(value) : (value as T);
+      } catch (error) {
+        problems.push(`attempt ${attempt}: ${(error as Error).message}`);
+      }
+    }
+    throw new AppError(
+      'invalid_output',
+      `The model did not produce a valid answer (${problems.join('; ')}).`,
+      {
+        problems,
+      },
+    );
+  }
+
+  /** Stops a running answer (keeping its text) or drops a waiting one. False if it is neither. */
+  stop(requestId: string): boolean {
+    if (this.#queue.cancel(requestId)) return true;
+    const controller = this.#running.get(requestId);
+    if (!controller || this.#queue.running !== requestId) return false;
+    controller.abort();
+    return true;
+  }
+
+  async dispose(): Promise<void> {
+    await this.unload();
+  }
+
+  #stopEverything(): void {
+    this.#queue.cancelAll();
+    for (const controller of this.#running.values()) controller.abort();
+  }
+
+  /** Refuses at once (before queueing) a request whose last message alone cannot fit (TEST-CATALOG I1). */
+  #assertCanFit(request: GenerateRequest): void {
+    const { model, context } = this.#requireModel();
+    fitToContext({
+      system: request.system,
+      turns: request.messages.slice(-1),
+      maxTokens: request.maxTokens ?? defaultMaxTokens,
+      contextSize: context.contextSize,
+      keptFrom: 0,
+      countTokens: (text) => model.tokenize(text).length,
+    });
+  }
+
+  #requireModel(): LoadedSession {
+    const loaded = this.#host.loaded;
+    if (!loaded || !this.#sessions)
+      throw new AppError('model_not_loaded', 'No model is loaded. Load one in Models.');
+    return loaded;
+  }
+
+  #announce(): void {
+    this.#bus.emit('engine.state', this.state);
+  }
+
+  async #run(
+    requestId: string,
+    request: GenerateRequest,
+    hooks: GenerationHooks,
+    signal: AbortSignal,
+  ): Promise<GenerationDone> {
+    const startedAt = performance.now();
+    const stats = { promptTokens: 0, reusedTokens: 0, contextSize: 0, droppedTurns: 0 };
+    const deltas = new DeltaBuffer(deltaIntervalMs, (text) => {
+      hooks.onDelta?.(text);
+      this.#bus.emit('generation.delta', { requestId, text });
+    });
+    let answer: AnswerStream | null = null;
+    let outputTokens = 0;
+    let firstTokenAt: number | null = null;
+    let sequence: LlamaContextSequence | null = null;
+
+    const result = (stopReason: StopReason, error?: AppError): GenerationDone => {
+      if (answer) deltas.push(answer.finish());
+      deltas.flush();
+      const endedAt = performance.now();
+      const decodeSeconds = firstTokenAt === null ? 0 : (endedAt - firstTokenAt) / 1000;
+      return {
+        requestId,
+        text: answer?.text.trimEnd() ?? '',
+        stopReason,
+        stats: {
+          ...stats,
+          outputTokens,
+          timeToFirstTokenMs: firstTokenAt === null ? null : Math.round(firstTokenAt - startedAt),
+          // The first token's time is the prompt's; the rate is over the tokens after it.
+          tokensPerSecond: outputTokens > 1 && decodeSeconds > 0 ? (outputTokens - 1) / decodeSeconds : null,
+          durationMs: Math.round(endedAt - startedAt),
+          contextUsed: sequence?.nextTokenIndex ?? 0,
+        },
+        ...(error ? { error: error.toWire() } : {}),
+      };
+    };
+
+    try {
+      const { model } = this.#requireModel();
+      const session = this.#sessions!.acquire(request.conversationId ?? scratchSession);
+      sequence = session.sequence;
+      const fitted = fitToContext({
+        system: request.system,
+        turns: request.messages,
+        maxTokens: request.maxTokens ?? defaultMaxTokens,
+        contextSize: sequence.contextSize,
+        keptFrom: session.keptFrom,
+        countTokens: (text) => model.tokenize(text).length,
+      });
+      session.keptFrom = fitted.keptFrom;
+      const tokens = model.tokenize(fitted.prompt);
+      Object.assign(stats, {
+        promptTokens: tokens.length,
+        // The last prompt token is always evaluated again, to sample from it.
+        reusedTokens: Math.min(sequence.compareContextTokens(tokens).firstDifferentIndex, tokens.length - 1),
+        contextSize: sequence.contextSize,
+        droppedTurns: fitted.keptFrom,
+      });
+      const started = { requestId, ...stats };
+      hooks.onStarted?.(started);
+      this.#bus.emit('generation.started', started);
+
+      await prefill(sequence, tokens.slice(0, -1), signal);
+      if (signal.aborted) return result('user_stop');
+
+      const continuing = request.messages.at(-1)?.role === 'assistant';
+      answer = new AnswerStream(
+        (pending, lastTokens) => model.detokenize(pending, false, lastTokens),
+        stopTriggersFor(request),
+        !continuing,
+      );
+      const generated: Token[] = [];
+      const sampling = { ...defaultSampling, ...request.sampling };
+      const evaluation = sequence.evaluate(tokens.slice(-1), {
+        temperature: sampling.temperature,
+        topP: sampling.topP,
+        topK: sampling.topK,
+        minP: sampling.minP,
+        seed: sampling.seed ?? Math.floor(Math.random() * 2 ** 31),
+        ...(sampling.repeatPenalty > 1
+          ? {
+              repeatPenalty: {
+                punishTokens: () => generated.slice(-repeatPenaltyWindow),
+                maxPunishTokens: repeatPenaltyWindow,
+                penalty: sampling.repeatPenalty,
+              },
+            }
+          : {}),
+        ...(request.grammar
+          ? { grammarEvaluationState: new LlamaGrammarEvaluationState({ model, grammar: request.grammar }) }
+          : {}),
+        yieldEogToken: true,
+      });
+
+      let stopReason: StopReason = 'max_tokens';
+      for await (const token of evaluation) {
+        firstTokenAt ??= performance.now();
+        if (model.isEogToken(token)) {
+          stopReason = 'end_token';
+          break;
+        }
+        outputTokens += 1;
+        generated.push(token);
+        deltas.push(answer.push(token));
+        if (answer.stopped) {
+          stopReason = 'stop_trigger';
+          break;
+        }
+        if (signal.aborted) {
+          stopReason = 'user_stop';
+          break;
+        }
+        if (outputTokens >= fitted.maxTokens) break;
+      }
+      return result(stopReason);
+    } catch (error) {
+      if (signal.aborted) return result('user_stop');
+      const appError =
+        error instanceof AppError
+          ? error
+          : new AppError('internal', `Generation failed: ${(error as Error).message}`);
+      if (!(error instanceof AppError)) this.#log.error('Generation failed', error);
+      return result('error', appError);
+    }
+  }
+}
+
+/** Phi-2's stop triggers for chat; a grammar brings its own end (plus any triggers it declares). */
+function stopTriggersFor(request: GenerateRequest): readonly string[] {
+  if (request.stopTriggers) return request.stopTriggers;
+  if (!request.grammar) return phi2StopTriggers;
+  return request.grammar.stopGenerationTriggers.flatMap((trigger) =>
+    typeof trigger === 'string' ? [trigger] : isLlamaText(trigger) ? [trigger.toString()] : [],
+  );
+}
+
+/** Evaluates the prompt in small chunks, checking for Stop between them. */
+async function prefill(sequence: LlamaContextSequence, tokens: Token[], signal: AbortSignal): Promise<void> {
+  await sequence.adaptStateToTokens(tokens, false);
+  for (
+    let next = sequence.nextTokenIndex;
+    next < tokens.length && !signal.aborted;
+    next = sequence.nextTokenIndex
+  ) {
+    await sequence.evaluateWithoutGeneratingNewTokens(tokens.slice(next, next + prefillChunkTokens));
+  }
+}
+
+function emptyResult(requestId: string, stopReason: StopReason): GenerationDone {
+  return {
+    requestId,
+    text: '',
+    stopReason,
+    stats: {
+      promptTokens: 0,
+      reusedTokens: 0,
+      outputTokens: 0,
+      timeToFirstTokenMs: null,
+      tokensPerSecond: null,
+      durationMs: 0,
+      contextUsed: 0,
+      contextSize: 0,
+      droppedTurns: 0,
+    },
+  };
+}

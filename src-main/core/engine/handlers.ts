@@ -1,0 +1,21 @@
+import type { Handlers } from '../rpc/rpc-server';
+import type { Engine } from './engine';
+
+export function engineHandlers(
+  engine: Engine,
+): Pick<
+  Handlers,
+  'engine.status' | 'engine.load' | 'engine.cancelLoad' | 'engine.unload' | 'engine.generate' | 'engine.stop'
+> {
+  return {
+    'engine.status': () => engine.state,
+    'engine.load': (options) => engine.load(options),
+    'engine.cancelLoad': () => ({ cancelled: engine.cancelLoad() }),
+    'engine.unload': async () => ({ unloaded: await engine.unload() }),
+    'engine.generate': (request) => {
+      const { requestId, queuePosition } = engine.generate(request);
+      return { requestId, queuePosition };
+    },
+    'engine.stop': ({ requestId }) => ({ stopped: engine.stop(requestId) }),
+  };
+}

@@ -1,0 +1,69 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { GenerationDone, GenerationStarted } from '../../src-shared/types';
+import { ensureTestModel } from '../../scripts/test-model/ensure-test-model';
+import type { TestModelOptions } from '../../scripts/test-model/phi2-test-model';
+import { Engine, type GenerateRequest } from '../core/engine/engine';
+import { LlamaRuntime } from '../core/engine/llama-runtime';
+import { EventBus } from '../core/event-bus';
+import { createLogger } from '../core/log';
+
+export interface TestEngine {
+  engine: Engine;
+  bus: EventBus;
+  runtime: LlamaRuntime;
+  /** Every event the engine announced, in order. */
+  events: { name: string; payload: unknown }[];
+  dispose(): Promise<void>;
+}
+
+/** A real engine on the real llama.cpp runtime (CPU), with a generated test model loaded. */
+export async function startTestEngine(
+  model: Partial<TestModelOptions> = {},
+  options: { maxQueued?: number; sequences?: number } = {},
+): Promise<TestEngine> {
+  const bus = new EventBus();
+  const events: TestEngine['events'] = [];
+  bus.subscribe((name, payload) => events.push({ name, payload }));
+  const runtime = new LlamaRuntime(bus, 'cpu');
+  const engine = new Engine({ bus, runtime, log: createLogger('test'), maxQueued: options.maxQueued });
+  await engine.load({
+    path: ensureTestModel(model),
+    gpu: 'cpu',
+    gpuLayers: 'auto',
+    contextSize: 'auto',
+    threads: 'auto',
+    sequences: options.sequences ?? 2,
+  });
+  return {
+    engine,
+    bus,
+    runtime,
+    events,
+    dispose: async () => {
+      await engine.dispose();
+      await runtime.dispose();
+    },
+  };
+}
+
+/** Runs a request to the end, collecting what was streamed. */
+export async function generateAll(
+  engine: Engine,
+  request: GenerateRequest,
+): Promise<{ done: GenerationDone; deltas: string[]; started: GenerationStarted | null }> {
+  const deltas: string[] = [];
+  let started: GenerationStarted | null = null;
+  const handle = engine.generate(request, {
+    onDelta: (text) => deltas.push(text),
+    onStarted: (s) => (started = s),
+  });
+  return { done: await handle.done, deltas, started };
+}
+
+export function tempDir(prefix: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+export const ask = (content: string): GenerateRequest => ({ messages: [{ role: 'user', content }] });
