@@ -10,6 +10,8 @@ export default defineConfig({
           // The Electron app, and browser mode: the same core under plain Node.
           index: resolve('src-main/index.ts'),
           'web-host': resolve('src-main/web-host.ts'),
+          // The `phidesk` command line (bin/phidesk.js).
+          cli: resolve('src-main/cli.ts'),
         },
       },
     },

@@ -155,3 +155,19 @@ export interface GenerationDone {
   stats: GenerationStats;
   error?: WireError | undefined;
 }
+
+/** Whether a model will run well on this machine at given settings, estimated before loading it. */
+export interface FitEstimate {
+  verdict: 'fits' | 'may_be_slow' | 'wont_fit';
+  /** One sentence a person can act on. */
+  reason: string;
+  contextSize: number;
+  gpuLayers: number;
+  totalLayers: number;
+  ramNeeded: number;
+  vramNeeded: number;
+  ramTotal: number;
+  ramFree: number;
+  vramTotal: number;
+  vramFree: number;
+}

@@ -5,11 +5,14 @@ export interface Logger {
   error(message: string, ...details: unknown[]): void;
 }
 
-export function createLogger(scope: string): Logger {
+const levels = { info: 0, warn: 1, error: 2 } as const;
+
+export function createLogger(scope: string, minLevel: keyof typeof levels = 'info'): Logger {
   const write =
-    (level: string) =>
+    (level: keyof typeof levels) =>
     (message: string, ...details: unknown[]): void => {
-      console.error(`${new Date().toISOString()} ${level} [${scope}] ${message}`, ...details);
+      if (levels[level] < levels[minLevel]) return;
+      console.error(`${new Date().toISOString()} ${level.padEnd(5)} [${scope}] ${message}`, ...details);
     };
-  return { info: write('info '), warn: write('warn '), error: write('error') };
+  return { info: write('info'), warn: write('warn'), error: write('error') };
 }

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import {
   isLlamaText,
   LlamaGrammarEvaluationState,
+  LlamaVocabularyType,
   type LlamaContextSequence,
   type GbnfJsonSchema,
   type LlamaGrammar,
@@ -323,8 +324,10 @@ export class Engine {
       if (signal.aborted) return result('user_stop');
 
       const continuing = request.messages.at(-1)?.role === 'assistant';
+      // Byte-level BPE (Phi-2) decodes each token alone; SentencePiece needs the tokens before it.
+      const needsContext = model.vocabularyType === LlamaVocabularyType.spm;
       answer = new AnswerStream(
-        (pending, lastTokens) => model.detokenize(pending, false, lastTokens),
+        (pending, lastTokens) => model.detokenize(pending, false, needsContext ? lastTokens : undefined),
         stopTriggersFor(request),
         !continuing,
       );
@@ -348,16 +351,12 @@ export class Engine {
         ...(request.grammar
           ? { grammarEvaluationState: new LlamaGrammarEvaluationState({ model, grammar: request.grammar }) }
           : {}),
-        yieldEogToken: true,
       });
 
-      let stopReason: StopReason = 'max_tokens';
+      // The evaluation ends by itself only on an end-of-generation token.
+      let stopReason: StopReason = 'end_token';
       for await (const token of evaluation) {
         firstTokenAt ??= performance.now();
-        if (model.isEogToken(token)) {
-          stopReason = 'end_token';
-          break;
-        }
         outputTokens += 1;
         generated.push(token);
         deltas.push(answer.push(token));
@@ -369,7 +368,10 @@ export class Engine {
           stopReason = 'user_stop';
           break;
         }
-        if (outputTokens >= fitted.maxTokens) break;
+        if (outputTokens >= fitted.maxTokens) {
+          stopReason = 'max_tokens';
+          break;
+        }
       }
       return result(stopReason);
     } catch (error) {

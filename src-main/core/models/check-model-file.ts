@@ -4,6 +4,7 @@
  * do, instead of a crash inside llama.cpp.
  */
 import fs from 'node:fs/promises';
+import path from 'node:path';
 import { GgufFileType } from 'node-llama-cpp';
 import { AppError } from '../../../src-shared/errors';
 import type { ModelFileInfo } from '../../../src-shared/types';
@@ -12,7 +13,8 @@ import { GgufFormatError, GgufTruncatedError, readGgufHeader, type GgufHeader } 
 
 const redownload = 'Download it again, or choose another .gguf file.';
 
-export async function checkModelFile(file: string): Promise<ModelFileInfo> {
+export async function checkModelFile(given: string): Promise<ModelFileInfo> {
+  const file = path.resolve(given);
   const stat = await fs.stat(file).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') throw new AppError('not_found', `No model file at ${file}.`);
     throw new AppError('model_invalid', `The model file cannot be read: ${error.message}`);

@@ -1,14 +1,15 @@
 import type { RpcClient } from '../../../src-shared/rpc-client';
-import type { AppInfo, LlamaRuntimeStatus } from '../../../src-shared/types';
+import type { AppInfo, EngineState, LlamaRuntimeStatus } from '../../../src-shared/types';
 import type { ConnectionStatus } from '../../../src-shared/wire';
 
-/** What the renderer knows about the backend: the connection, app info and the llama.cpp runtime. */
+/** What the renderer knows about the backend: the connection, app info, the runtime and the model. */
 export class BackendState {
   connection = $state<ConnectionStatus>('connecting');
   /** False until the first connection: tells "Connecting…" apart from "Reconnecting…". */
   everConnected = $state(false);
   info = $state<AppInfo | null>(null);
   llama = $state<LlamaRuntimeStatus>({ state: 'starting' });
+  engine = $state<EngineState>({ model: null, loading: null, running: null, queued: 0 });
   error = $state<string | null>(null);
 
   #api: RpcClient;
@@ -16,15 +17,20 @@ export class BackendState {
   constructor(api: RpcClient) {
     this.#api = api;
     api.on('llama.runtime', (status) => (this.llama = status));
+    api.on('engine.state', (state) => (this.engine = state));
     api.onStatus((status) => this.#onStatus(status));
     this.#onStatus(api.status);
   }
 
   async refresh(): Promise<void> {
     try {
-      const info = await this.#api.call('app.info', {});
+      const [info, engine] = await Promise.all([
+        this.#api.call('app.info', {}),
+        this.#api.call('engine.status', {}),
+      ]);
       this.info = info;
       this.llama = info.llama;
+      this.engine = engine;
       this.error = null;
     } catch (error) {
       this.error = error instanceof Error ? error.message : String(error);

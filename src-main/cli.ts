@@ -1,0 +1,45 @@
+/**
+ * The `phidesk` command: the app's own core, for scripts and tests.
+ *   phidesk ask --model <file.gguf> "prompt"    stream an answer
+ *   phidesk info --model <file.gguf>            metadata and fit estimate as JSON
+ * Exit codes: 0 ok, 1 failed, 2 bad input, 3 model error.
+ */
+import { ask, askUsage } from './cli/ask';
+import { exitCodes, reportError, UsageError } from './cli/exit-codes';
+import { info, infoUsage } from './cli/info';
+
+const commands: Record<string, (args: string[]) => Promise<number>> = { ask, info };
+
+const usage = `Phidesk, on the command line.
+
+${askUsage}
+
+${infoUsage}
+
+Exit codes: 0 ok, 1 failed, 2 bad input, 3 model error.`;
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  if (!name) {
+    console.error(usage);
+    return exitCodes.badInput;
+  }
+  if (name === '--help' || name === '-h' || name === 'help') {
+    console.log(usage);
+    return exitCodes.ok;
+  }
+  const command = commands[name];
+  if (!command) throw new UsageError(`unknown command "${name}"`);
+  return command(args);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => (process.exitCode = code),
+  (error: unknown) => {
+    // parseArgs reports unknown or malformed options as TypeErrors with a code.
+    const usageError = (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
+      ? new UsageError((error as Error).message)
+      : error;
+    process.exitCode = reportError(usageError);
+  },
+);

@@ -1,0 +1,36 @@
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { limits } from '../../src-shared/limits';
+import { LlamaRuntime } from '../core/engine/llama-runtime';
+import { EventBus } from '../core/event-bus';
+import { checkModelFile } from '../core/models/check-model-file';
+import { estimateFit } from '../core/models/fit-estimate';
+import { exitCodes } from './exit-codes';
+import { option, required } from './options';
+
+export const infoUsage = `phidesk info --model <file.gguf> [--context <n>] [--gpu-layers <n>]
+  Prints the model's metadata and whether it fits this machine, as JSON. Loads no weights.`;
+
+export async function info(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: { model: { type: 'string' }, context: { type: 'string' }, 'gpu-layers': { type: 'string' } },
+  });
+  const file = await checkModelFile(required('model', values.model));
+  const contextSize = option('context', values.context, z.int().min(64).max(limits.contextSize), 'number');
+  const gpuLayers = option(
+    'gpu-layers',
+    values['gpu-layers'],
+    z.int().min(0).max(limits.gpuLayers),
+    'number',
+  );
+  const runtime = new LlamaRuntime(new EventBus());
+  try {
+    const llama = await runtime.get();
+    const fit = await estimateFit(llama, file.path, { contextSize, gpuLayers });
+    console.log(JSON.stringify({ file, backend: runtime.status, fit }, null, 2));
+    return exitCodes.ok;
+  } finally {
+    await runtime.dispose();
+  }
+}
