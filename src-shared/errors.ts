@@ -18,6 +18,10 @@ export const errorCodes = [
   'too_long',
   /** The model did not produce output of the required shape, even after retries. */
   'invalid_output',
+  /** Saving failed because the disk (or the database's size limit) is full (TEST-CATALOG F3). */
+  'disk_full',
+  /** The history database was written by a newer Phidesk and is left untouched (F5). */
+  'database_too_new',
   'internal',
 ] as const;
 

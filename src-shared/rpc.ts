@@ -6,20 +6,30 @@
  */
 import { z } from 'zod';
 import { limits } from './limits';
-import type {
-  AppCommand,
-  AppInfo,
-  EngineState,
-  GenerationDelta,
-  GenerationDone,
-  GenerationStarted,
-  LlamaRuntimeStatus,
-  LoadedModel,
-  PingEvent,
-  PingStarted,
+import {
+  conversationKinds,
+  type AnswerEnded,
+  type ActiveAnswer,
+  type AppCommand,
+  type AppInfo,
+  type ChatStarted,
+  type ConversationDetail,
+  type ConversationSummary,
+  type EngineState,
+  type GenerationDelta,
+  type GenerationDone,
+  type GenerationStarted,
+  type LlamaRuntimeStatus,
+  type LoadedModel,
+  type Note,
+  type PingEvent,
+  type PingStarted,
+  type SearchHit,
+  type StoreStatus,
 } from './types';
 
 const noParams = z.strictObject({});
+const id = z.int().positive().max(Number.MAX_SAFE_INTEGER);
 
 /** Text a person wrote: not empty, not only whitespace, and within the limit (TEST-CATALOG I3). */
 export const messageText = (maxChars: number) =>
@@ -48,6 +58,20 @@ export const chatTurnSchema = z.strictObject({
   content: messageText(limits.messageChars),
 });
 
+export const conversationSettingsSchema = z.strictObject({
+  system: z.string().max(limits.systemChars).optional(),
+  sampling: samplingSchema.partial().optional(),
+  maxTokens: z.int().min(1).max(limits.maxTokens).optional(),
+});
+
+const conversationRef = z.strictObject({ conversationId: id, messageId: id });
+const filePath = z.string().min(1).max(limits.pathChars);
+const noteInput = z.strictObject({
+  title: z.string().max(500),
+  body: z.string().max(limits.messageChars * 10),
+  tags: z.array(z.string().min(1).max(50)).max(50),
+});
+
 export const requestSchemas = {
   'app.info': noParams,
   'diagnostics.ping': z.strictObject({
@@ -57,7 +81,7 @@ export const requestSchemas = {
 
   'engine.status': noParams,
   'engine.load': z.strictObject({
-    path: z.string().min(1).max(limits.pathChars),
+    path: filePath,
     gpu: gpuSetting.default('auto'),
     gpuLayers: z.union([z.literal('auto'), z.int().min(0).max(limits.gpuLayers)]).default('auto'),
     contextSize: z.union([z.literal('auto'), z.int().min(64).max(limits.contextSize)]).default('auto'),
@@ -79,6 +103,44 @@ export const requestSchemas = {
     maxTokens: z.int().min(1).max(limits.maxTokens).optional(),
   }),
   'engine.stop': z.strictObject({ requestId: z.string().min(1).max(100) }),
+
+  'chat.send': z.strictObject({
+    conversationId: id.optional(),
+    kind: z.enum(conversationKinds).optional(),
+    text: messageText(limits.messageChars),
+    settings: conversationSettingsSchema.optional(),
+  }),
+  'chat.edit': z.strictObject({ conversationId: id, messageId: id, text: messageText(limits.messageChars) }),
+  'chat.regenerate': conversationRef,
+  'chat.continue': conversationRef,
+  'chat.stop': z.strictObject({ conversationId: id }),
+  'chat.running': noParams,
+  'chat.switchBranch': conversationRef,
+  'chat.deleteMessage': conversationRef,
+
+  'conversations.list': z.strictObject({
+    kind: z.enum(conversationKinds).optional(),
+    cursor: z.string().max(100).optional(),
+    limit: z.int().min(1).max(200).default(50),
+  }),
+  'conversations.get': z.strictObject({ id }),
+  'conversations.rename': z.strictObject({ id, title: z.string().trim().min(1).max(200) }),
+  'conversations.pin': z.strictObject({ id, pinned: z.boolean() }),
+  'conversations.delete': z.strictObject({ ids: z.array(id).min(1).max(1000) }),
+  'conversations.restore': z.strictObject({ ids: z.array(id).min(1).max(1000) }),
+  'conversations.export': z.strictObject({ id, format: z.enum(['markdown', 'json']) }),
+  'conversations.import': z.strictObject({ content: z.string().min(1).max(limits.messageBytes) }),
+
+  'search.query': z.strictObject({ query: z.string().max(500), limit: z.int().min(1).max(100).default(30) }),
+
+  'notes.list': noParams,
+  'notes.create': noteInput,
+  'notes.update': noteInput.extend({ id }),
+  'notes.delete': z.strictObject({ id }),
+
+  'store.status': noParams,
+  'store.backup': z.strictObject({ path: filePath }),
+  'store.restore': z.strictObject({ path: filePath }),
 };
 
 /** What each request resolves to. */
@@ -91,6 +153,30 @@ export interface Results {
   'engine.unload': { unloaded: boolean };
   'engine.generate': { requestId: string; queuePosition: number };
   'engine.stop': { stopped: boolean };
+  'chat.send': ChatStarted;
+  'chat.edit': ChatStarted;
+  'chat.regenerate': ChatStarted;
+  'chat.continue': ChatStarted;
+  'chat.stop': { stopped: boolean };
+  'chat.running': ActiveAnswer[];
+  'chat.switchBranch': ConversationDetail;
+  'chat.deleteMessage': ConversationDetail;
+  'conversations.list': { items: ConversationSummary[]; nextCursor: string | null };
+  'conversations.get': ConversationDetail;
+  'conversations.rename': ConversationSummary;
+  'conversations.pin': ConversationSummary;
+  'conversations.delete': { deleted: number };
+  'conversations.restore': { restored: number };
+  'conversations.export': { fileName: string; mimeType: string; content: string };
+  'conversations.import': ConversationSummary;
+  'search.query': SearchHit[];
+  'notes.list': Note[];
+  'notes.create': Note;
+  'notes.update': Note;
+  'notes.delete': { deleted: boolean };
+  'store.status': StoreStatus;
+  'store.backup': { path: string; bytes: number };
+  'store.restore': { movedTo: string };
 }
 
 /** Events pushed by the backend to every connected renderer. */
@@ -102,6 +188,10 @@ export interface Events {
   'generation.started': GenerationStarted;
   'generation.delta': GenerationDelta;
   'generation.done': GenerationDone;
+  /** An answer started (`streaming`) or ended in a conversation. */
+  'chat.answer': AnswerEnded;
+  /** Conversations were created, renamed, pinned, deleted or answered: lists should refresh. */
+  'conversations.changed': { ids: number[] };
 }
 
 export type Method = keyof typeof requestSchemas;

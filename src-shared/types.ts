@@ -171,3 +171,119 @@ export interface FitEstimate {
   vramTotal: number;
   vramFree: number;
 }
+
+export const conversationKinds = ['chat', 'tutor', 'mistake', 'note-assistant'] as const;
+export type ConversationKind = (typeof conversationKinds)[number];
+
+export type MessageStatus = 'streaming' | 'complete' | 'stopped' | 'interrupted' | 'error';
+
+/** The settings a conversation was answered with, kept so it can be continued the same way. */
+export interface ConversationSettings {
+  system?: string | undefined;
+  sampling?: Partial<Sampling> | undefined;
+  maxTokens?: number | undefined;
+}
+
+export interface ConversationSummary {
+  id: number;
+  kind: ConversationKind;
+  title: string;
+  pinned: boolean;
+  createdAt: number;
+  updatedAt: number;
+  model: string | null;
+}
+
+export interface MessageStats {
+  promptTokens: number | null;
+  outputTokens: number | null;
+  timeToFirstTokenMs: number | null;
+  tokensPerSecond: number | null;
+  stopReason: StopReason | null;
+}
+
+export interface MessageView {
+  id: number;
+  parentId: number | null;
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+  status: MessageStatus;
+  createdAt: number;
+  updatedAt: number;
+  stats: MessageStats;
+  error: string | null;
+  /** Its place among the versions of this turn (edits, regenerations): 1-based, and how many there are. */
+  branch: { index: number; count: number; siblingIds: number[] };
+}
+
+export interface ConversationDetail extends ConversationSummary {
+  settings: ConversationSettings;
+  /** Kind-specific state (a tutor's hint level, a check's findings). */
+  state: unknown;
+  /** The active branch, oldest first. */
+  messages: MessageView[];
+}
+
+export interface SearchHit {
+  kind: 'message' | 'title' | 'note';
+  conversationId: number | null;
+  conversationKind: ConversationKind | null;
+  messageId: number | null;
+  noteId: number | null;
+  title: string;
+  /** Matched words are wrapped in U+E000 … U+E001; the renderer turns them into highlights. */
+  snippet: string;
+  updatedAt: number;
+}
+
+/** How a history database was recovered at startup, to tell the user. */
+export interface StoreStatus {
+  path: string;
+  state: 'open' | 'failed';
+  error?: { code: string; message: string } | undefined;
+  /** Set when a damaged file was moved aside and a fresh one created (TEST-CATALOG F4). */
+  recovered?: { movedTo: string; reason: string } | undefined;
+  /** Answers that were streaming when the app last stopped, now marked interrupted. */
+  interruptedAnswers: number;
+}
+
+export interface Note {
+  id: number;
+  title: string;
+  body: string;
+  tags: string[];
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface RegisteredModel {
+  id: number;
+  path: string;
+  name: string;
+  quantization: string | null;
+  sizeBytes: number;
+  sha256: string | null;
+  source: 'download' | 'import' | 'folder';
+  architecture: string | null;
+  contextLength: number | null;
+  addedAt: number;
+  lastUsedAt: number | null;
+}
+
+/** An answer being written into a conversation. */
+export interface ActiveAnswer {
+  conversationId: number;
+  messageId: number;
+  requestId: string;
+}
+
+/** What starting an answer created. */
+export interface ChatStarted extends ActiveAnswer {
+  /** The user message it answers (new for send and edit; the existing one for regenerate and continue). */
+  userMessageId: number;
+}
+
+/** An answer that ended, as announced by the `chat.answer` event. */
+export interface AnswerEnded extends ActiveAnswer {
+  status: MessageStatus;
+}

@@ -4,7 +4,11 @@
  */
 import fs from 'node:fs';
 import os from 'node:os';
-import type { AppInfo, HostKind } from '../../src-shared/types';
+import path from 'node:path';
+import { AppError, isAppError } from '../../src-shared/errors';
+import type { AppInfo, HostKind, StoreStatus } from '../../src-shared/types';
+import { ChatService } from './chat/chat-service';
+import { chatHandlers } from './chat/handlers';
 import { diagnosticsHandlers } from './diagnostics/handlers';
 import { Diagnostics } from './diagnostics/diagnostics';
 import { Engine } from './engine/engine';
@@ -13,7 +17,9 @@ import { LlamaRuntime } from './engine/llama-runtime';
 import { EventBus } from './event-bus';
 import type { Logger } from './log';
 import { RpcServer, type Handlers } from './rpc/rpc-server';
+import { storeHandlers } from './store/handlers';
 import { sqliteVersion } from './store/sqlite';
+import { databaseFileName, Store } from './store/store';
 
 export interface CoreOptions {
   host: HostKind;
@@ -28,6 +34,11 @@ export interface Core {
   bus: EventBus;
   rpc: RpcServer;
   engine: Engine;
+  /** Null when the history database could not be opened; storeStatus says why. */
+  store: Store | null;
+  storeStatus: StoreStatus;
+  chat: ChatService | null;
+  /** Saves what is streaming (marked interrupted) and releases everything. */
   dispose(): Promise<void>;
 }
 
@@ -38,6 +49,22 @@ export function createCore(options: CoreOptions): Core {
   const diagnostics = new Diagnostics(bus);
   const engine = new Engine({ bus, runtime: llama, log: options.log });
   const sqlite = sqliteVersion(options.sqliteBinding);
+  const { store, status: storeStatus } = openStore(path.join(options.dataDir, databaseFileName), options);
+  const chat = store ? new ChatService({ store, engine, bus, log: options.log }) : null;
+
+  const unavailable = () =>
+    new AppError(
+      'unavailable',
+      `History is unavailable: ${storeStatus.error?.message ?? 'the database did not open'}`,
+    );
+  const requireStore = () => {
+    if (!store) throw unavailable();
+    return store;
+  };
+  const requireChat = () => {
+    if (!chat) throw unavailable();
+    return chat;
+  };
 
   const appInfo = (): AppInfo => ({
     name: 'Phidesk',
@@ -52,8 +79,11 @@ export function createCore(options: CoreOptions): Core {
 
   const handlers: Handlers = {
     'app.info': appInfo,
+    'store.status': () => storeStatus,
     ...diagnosticsHandlers(diagnostics),
     ...engineHandlers(engine),
+    ...chatHandlers(requireChat, requireStore),
+    ...storeHandlers(requireStore, bus, options.dataDir),
   };
   const rpc = new RpcServer(handlers, bus, (error, method) => options.log.error(`${method} failed`, error));
 
@@ -64,10 +94,31 @@ export function createCore(options: CoreOptions): Core {
     bus,
     rpc,
     engine,
+    store,
+    storeStatus,
+    chat,
     async dispose() {
+      chat?.shutdown();
       diagnostics.dispose();
       await engine.dispose();
       await llama.dispose();
+      store?.close();
     },
   };
+}
+
+function openStore(file: string, options: CoreOptions): { store: Store | null; status: StoreStatus } {
+  try {
+    const store = Store.open(file, options.sqliteBinding);
+    if (store.status.recovered) {
+      options.log.warn(`The history database was damaged and moved to ${store.status.recovered.movedTo}`);
+    }
+    return { store, status: store.status };
+  } catch (error) {
+    options.log.error('Could not open the history database', error);
+    const wire = isAppError(error)
+      ? error.toWire()
+      : { code: 'internal' as const, message: error instanceof Error ? error.message : String(error) };
+    return { store: null, status: { path: file, state: 'failed', error: wire, interruptedAnswers: 0 } };
+  }
 }

@@ -34,7 +34,8 @@ import { GenerationQueue } from './generation-queue';
 import type { LlamaRuntime } from './llama-runtime';
 import { ModelHost, type LoadedSession } from './model-host';
 import { phi2StopTriggers } from './phi2-format';
-import { SessionPool } from './session-pool';
+import { promptTokens, textPieces } from './prompt-tokens';
+import { SessionPool, type Session } from './session-pool';
 
 export interface GenerateRequest {
   /** Keeps this conversation's evaluated prefix between turns; one-off requests share a scratch slot. */
@@ -272,6 +273,7 @@ export class Engine {
     let outputTokens = 0;
     let firstTokenAt: number | null = null;
     let sequence: LlamaContextSequence | null = null;
+    let session: Session | null = null;
 
     const result = (stopReason: StopReason, error?: AppError): GenerationDone => {
       if (answer) deltas.push(answer.finish());
@@ -297,7 +299,7 @@ export class Engine {
 
     try {
       const { model } = this.#requireModel();
-      const session = this.#sessions!.acquire(request.conversationId ?? scratchSession);
+      session = this.#sessions!.acquire(request.conversationId ?? scratchSession);
       sequence = session.sequence;
       const fitted = fitToContext({
         system: request.system,
@@ -308,7 +310,9 @@ export class Engine {
         countTokens: (text) => model.tokenize(text).length,
       });
       session.keptFrom = fitted.keptFrom;
-      const tokens = model.tokenize(fitted.prompt);
+      const tokens = promptTokens(session.evaluated, fitted.prompt, (text) => model.tokenize(text));
+      const maxTokens = Math.min(fitted.maxTokens, sequence.contextSize - tokens.length);
+      if (maxTokens < 1) throw new AppError('too_long', `Too long for the model: ${tokens.length} tokens.`);
       Object.assign(stats, {
         promptTokens: tokens.length,
         // The last prompt token is always evaluated again, to sample from it.
@@ -368,7 +372,7 @@ export class Engine {
           stopReason = 'user_stop';
           break;
         }
-        if (outputTokens >= fitted.maxTokens) {
+        if (outputTokens >= maxTokens) {
           stopReason = 'max_tokens';
           break;
         }
@@ -382,6 +386,16 @@ export class Engine {
           : new AppError('internal', `Generation failed: ${(error as Error).message}`);
       if (!(error instanceof AppError)) this.#log.error('Generation failed', error);
       return result('error', appError);
+    } finally {
+      // Remember what the sequence now holds, so the next turn reuses it token for token.
+      if (session && sequence && !sequence.disposed) {
+        const { model } = this.#requireModel();
+        const contextTokens = sequence.contextTokens;
+        session.evaluated = {
+          tokens: contextTokens,
+          pieces: textPieces(contextTokens, (tokens) => model.detokenize(tokens)),
+        };
+      }
     }
   }
 }

@@ -5,11 +5,14 @@
  * new prompt differs, so a shared system preamble is still reused.
  */
 import type { LlamaContextSequence } from 'node-llama-cpp';
+import type { EvaluatedText } from './prompt-tokens';
 
 export interface Session {
   sequence: LlamaContextSequence;
   /** First turn kept in the model's view last time (see context-window.ts). */
   keptFrom: number;
+  /** What this conversation left in the sequence, token by token (see prompt-tokens.ts). */
+  evaluated: EvaluatedText | null;
 }
 
 interface Slot extends Session {
@@ -22,7 +25,13 @@ export class SessionPool {
   #clock = 0;
 
   constructor(sequences: LlamaContextSequence[]) {
-    this.#slots = sequences.map((sequence) => ({ sequence, key: null, keptFrom: 0, lastUsed: 0 }));
+    this.#slots = sequences.map((sequence) => ({
+      sequence,
+      key: null,
+      keptFrom: 0,
+      evaluated: null,
+      lastUsed: 0,
+    }));
   }
 
   acquire(key: string): Session {
@@ -33,6 +42,7 @@ export class SessionPool {
       );
       slot.key = key;
       slot.keptFrom = 0;
+      slot.evaluated = null;
     }
     slot.lastUsed = ++this.#clock;
     return slot;

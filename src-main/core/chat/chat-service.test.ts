@@ -1,0 +1,174 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { GenerationStarted } from '../../../src-shared/types';
+import { startTestChat, type TestChat } from '../../test-support/chat';
+import { Store } from '../store/store';
+
+const settings = { maxTokens: 30, sampling: { seed: 3 } };
+
+describe('chat: streaming into the store', () => {
+  let t: TestChat;
+  beforeAll(async () => (t = await startTestChat()));
+  afterAll(() => t.dispose());
+
+  it('commits the question and a streaming answer row before generation starts', async () => {
+    let atStart: { user: number; assistant: string } | null = null;
+    const off = t.bus.subscribe((name) => {
+      if (name !== 'generation.started' || atStart) return;
+      const conversation = t.store.conversations.list({ limit: 1 }).items[0]!;
+      const messages = t.store.messages.all(conversation.id);
+      atStart = {
+        user: messages.filter((m) => m.role === 'user').length,
+        assistant: messages.find((m) => m.role === 'assistant')!.status,
+      };
+    });
+    const started = t.chat.send({ text: 'What is work in physics?', settings });
+    const ended = await t.answered(started.messageId);
+    off();
+    expect(atStart).toEqual({ user: 1, assistant: 'streaming' });
+    expect(ended.status).toBe('complete');
+    const saved = t.store.messages.get(started.messageId);
+    expect(saved).toMatchObject({ status: 'complete', output_tokens: 30, stop_reason: 'max_tokens' });
+    expect(saved.content.length).toBeGreaterThan(0);
+    expect(t.store.conversations.get(started.conversationId)).toMatchObject({
+      title: 'What is work in physics?',
+      leafMessageId: started.messageId,
+      settings,
+    });
+  });
+
+  it('continues the same conversation with its history and reuses the KV cache', async () => {
+    const starts: GenerationStarted[] = [];
+    const off = t.bus.subscribe(
+      (name, payload) => name === 'generation.started' && starts.push(payload as GenerationStarted),
+    );
+    const first = t.chat.send({ text: 'Define energy.', settings });
+    await t.answered(first.messageId);
+    const second = t.chat.send({ conversationId: first.conversationId, text: 'And power?' });
+    await t.answered(second.messageId);
+    off();
+    // Everything up to the first answer is reused (with Phi-2, the answer too: see prompt-tokens.ts).
+    expect(starts[1]!.reusedTokens).toBeGreaterThanOrEqual(starts[0]!.promptTokens);
+    const branch = t.store.messages.branch(
+      first.conversationId,
+      t.store.conversations.get(first.conversationId).leafMessageId,
+    );
+    expect(branch.map((m) => m.role)).toEqual(['user', 'assistant', 'user', 'assistant']);
+  });
+
+  it('stops an answer and keeps the partial text as stopped (C2)', async () => {
+    const started = t.chat.send({ text: 'Go on at length.', settings: { maxTokens: 4000 } });
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(t.chat.stop(started.conversationId)).toBe(true);
+    expect((await t.answered(started.messageId)).status).toBe('stopped');
+    const saved = t.store.messages.get(started.messageId);
+    expect(saved.status).toBe('stopped');
+    expect(saved.output_tokens).toBeGreaterThan(0);
+    expect(saved.output_tokens).toBeLessThan(4000);
+  });
+
+  it('refuses a second answer in the same conversation while one streams', async () => {
+    const started = t.chat.send({ text: 'Long one.', settings: { maxTokens: 4000 } });
+    expect(() => t.chat.send({ conversationId: started.conversationId, text: 'Another' })).toThrow(
+      expect.objectContaining({ code: 'busy' }),
+    );
+    t.chat.stop(started.conversationId);
+    await t.answered(started.messageId);
+  });
+
+  it('keeps the question and marks the answer as an error when the prompt is too long (I1)', () => {
+    expect(() => t.chat.send({ text: 'word '.repeat(3000) })).toThrow(
+      expect.objectContaining({ code: 'too_long' }),
+    );
+    const conversation = t.store.conversations.list({ limit: 1 }).items[0]!;
+    const [user, answer] = t.store.messages.all(conversation.id);
+    expect(user!.content.startsWith('word word')).toBe(true);
+    expect(answer).toMatchObject({ status: 'error', error: expect.stringMatching(/Too long/) });
+  });
+
+  it('saves partial answers as interrupted on shutdown (C3)', async () => {
+    const other = await startTestChat();
+    const started = other.chat.send({ text: 'Keep talking.', settings: { maxTokens: 4000 } });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    other.chat.shutdown();
+    const saved = other.store.messages.get(started.messageId);
+    expect(saved.status).toBe('interrupted');
+    expect(saved.content.length).toBeGreaterThan(0);
+    await other.dispose();
+    const reopened = Store.open(other.store.file);
+    expect(reopened.messages.get(started.messageId)).toMatchObject({
+      status: 'interrupted',
+      content: saved.content,
+    });
+    reopened.close();
+  });
+});
+
+describe('chat: branches', () => {
+  let t: TestChat;
+  beforeAll(async () => (t = await startTestChat()));
+  afterAll(() => t.dispose());
+
+  it('regenerates as a sibling, edits as a branch, switches between them, and deletes', async () => {
+    const first = t.chat.send({ text: 'Question one', settings });
+    await t.answered(first.messageId);
+    const id = first.conversationId;
+
+    const again = t.chat.regenerate({ conversationId: id, messageId: first.messageId });
+    await t.answered(again.messageId);
+    let branch = t.store.messages.branch(id, t.store.conversations.get(id).leafMessageId);
+    expect(branch.map((m) => m.id)).toEqual([first.userMessageId, again.messageId]);
+    expect(branch[1]!.branch).toMatchObject({ index: 2, count: 2 });
+
+    const edited = t.chat.edit({
+      conversationId: id,
+      messageId: first.userMessageId,
+      text: 'Question one, better',
+    });
+    await t.answered(edited.messageId);
+    branch = t.store.messages.branch(id, t.store.conversations.get(id).leafMessageId);
+    expect(branch.map((m) => m.content)[0]).toBe('Question one, better');
+    expect(branch[0]!.branch).toMatchObject({ index: 2, count: 2 });
+
+    t.chat.switchBranch(id, first.userMessageId);
+    branch = t.store.messages.branch(id, t.store.conversations.get(id).leafMessageId);
+    expect(branch.map((m) => m.id)).toEqual([first.userMessageId, again.messageId]);
+
+    t.chat.deleteMessage(id, again.messageId);
+    branch = t.store.messages.branch(id, t.store.conversations.get(id).leafMessageId);
+    expect(branch.map((m) => m.id)).toEqual([first.userMessageId]);
+  });
+
+  it('continues a stopped answer from where it ended', async () => {
+    const started = t.chat.send({ text: 'Count slowly.', settings: { maxTokens: 4000 } });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    t.chat.stop(started.conversationId);
+    await t.answered(started.messageId);
+    const partial = t.store.messages.get(started.messageId).content;
+    t.store.conversations.touch(started.conversationId, started.messageId, { settings: { maxTokens: 20 } });
+    const continued = t.chat.continue({
+      conversationId: started.conversationId,
+      messageId: started.messageId,
+    });
+    expect(continued.messageId).toBe(started.messageId);
+    await t.answered(started.messageId);
+    const after = t.store.messages.get(started.messageId);
+    expect(after.status).toBe('complete');
+    expect(after.content.startsWith(partial)).toBe(true);
+    expect(after.content.length).toBeGreaterThan(partial.length);
+    expect(() =>
+      t.chat.continue({ conversationId: started.conversationId, messageId: started.messageId }),
+    ).toThrow(expect.objectContaining({ code: 'invalid_input' }));
+  });
+});
+
+describe('chat: without a model', () => {
+  it('refuses before writing anything', async () => {
+    const t = await startTestChat();
+    await t.engine.unload();
+    expect(() => t.chat.send({ text: 'hello' })).toThrow(
+      expect.objectContaining({ code: 'model_not_loaded' }),
+    );
+    expect(t.store.conversations.list({ limit: 5 }).items).toEqual([]);
+    await t.dispose();
+  });
+});

@@ -1,0 +1,348 @@
+/**
+ * Chat on top of the engine and the store: every turn is saved before it is answered, and every answer is
+ * saved as it streams (StreamingWriter). Edits and regenerations become branches; stopped or interrupted
+ * answers can be continued. Tutor and mistake-check conversations use the same path.
+ */
+import { AppError } from '../../../src-shared/errors';
+import type {
+  ActiveAnswer,
+  ChatStarted,
+  ChatTurn,
+  ConversationKind,
+  ConversationSettings,
+  GenerationDone,
+  MessageStatus,
+  MessageView,
+} from '../../../src-shared/types';
+import type { Engine } from '../engine/engine';
+import type { EventBus } from '../event-bus';
+import type { Logger } from '../log';
+import type { StoredConversation } from '../store/conversations';
+import type { Store } from '../store/store';
+import { StreamingWriter } from './streaming-writer';
+
+interface Running extends ActiveAnswer {
+  writer: StreamingWriter;
+}
+
+export interface ChatServiceOptions {
+  store: Store;
+  engine: Engine;
+  bus: EventBus;
+  log: Logger;
+  /** Observes each save of a streaming answer (the crash tests compare against it). */
+  onFlush?: (messageId: number, length: number) => void;
+}
+
+const titleChars = 60;
+
+export class ChatService {
+  #store: Store;
+  #engine: Engine;
+  #bus: EventBus;
+  #log: Logger;
+  #onFlush: ChatServiceOptions['onFlush'];
+  #running = new Map<number, Running>();
+
+  constructor(options: ChatServiceOptions) {
+    this.#store = options.store;
+    this.#engine = options.engine;
+    this.#bus = options.bus;
+    this.#log = options.log;
+    this.#onFlush = options.onFlush;
+  }
+
+  /** A new user message, and its answer. Starts a conversation when none is given. */
+  send(input: {
+    conversationId?: number | undefined;
+    kind?: ConversationKind;
+    text: string;
+    settings?: ConversationSettings;
+  }): ChatStarted {
+    this.#requireModel();
+    const conversation =
+      input.conversationId === undefined
+        ? this.#store.conversations.get(
+            this.#store.conversations.create({
+              kind: input.kind ?? 'chat',
+              title: titleFrom(input.text),
+              settings: input.settings ?? {},
+            }),
+          )
+        : this.#store.conversations.get(input.conversationId);
+    this.#requireIdle(conversation.id);
+    const history = this.#store.messages.branch(conversation.id, conversation.leafMessageId);
+    return this.#ask(conversation, history.at(-1)?.id ?? null, history, input.text, input.settings);
+  }
+
+  /** A new version of a user message (a sibling branch), and its answer. */
+  edit(input: { conversationId: number; messageId: number; text: string }): ChatStarted {
+    this.#requireModel();
+    const conversation = this.#store.conversations.get(input.conversationId);
+    this.#requireIdle(conversation.id);
+    const original = this.#messageIn(conversation.id, input.messageId, 'user');
+    const history =
+      original.parent_id === null ? [] : this.#store.messages.branch(conversation.id, original.parent_id);
+    return this.#ask(conversation, original.parent_id, history, input.text);
+  }
+
+  /** Another answer to the same user message, kept beside the earlier ones. */
+  regenerate(input: { conversationId: number; messageId: number }): ChatStarted {
+    this.#requireModel();
+    const conversation = this.#store.conversations.get(input.conversationId);
+    this.#requireIdle(conversation.id);
+    const answer = this.#messageIn(conversation.id, input.messageId, 'assistant');
+    if (answer.parent_id === null)
+      throw new AppError('invalid_input', 'This answer has no question to answer again.');
+    const history = this.#store.messages.branch(conversation.id, answer.parent_id);
+    const assistantId = this.#store.transaction(() => {
+      const id = this.#store.messages.insert({
+        conversationId: conversation.id,
+        parentId: answer.parent_id,
+        role: 'assistant',
+        content: '',
+        status: 'streaming',
+      });
+      this.#store.conversations.touch(conversation.id, id);
+      return id;
+    });
+    return this.#answer(conversation, answer.parent_id, assistantId, toTurns(history), '');
+  }
+
+  /** Picks up a stopped or interrupted answer where it ended. */
+  continue(input: { conversationId: number; messageId: number }): ChatStarted {
+    this.#requireModel();
+    const conversation = this.#store.conversations.get(input.conversationId);
+    this.#requireIdle(conversation.id);
+    const answer = this.#messageIn(conversation.id, input.messageId, 'assistant');
+    if (answer.status !== 'stopped' && answer.status !== 'interrupted') {
+      throw new AppError('invalid_input', 'Only a stopped or interrupted answer can be continued.');
+    }
+    const history = this.#store.messages.branch(conversation.id, answer.id);
+    this.#store.transaction(() => {
+      this.#store.messages.finish(answer.id, { content: answer.content, status: 'streaming' });
+      this.#store.conversations.touch(conversation.id, answer.id);
+    });
+    return this.#answer(
+      conversation,
+      answer.parent_id ?? answer.id,
+      answer.id,
+      toTurns(history),
+      answer.content,
+    );
+  }
+
+  /** Stops the answer being written in a conversation, keeping its text. */
+  stop(conversationId: number): boolean {
+    const running = this.#running.get(conversationId);
+    return running ? this.#engine.stop(running.requestId) : false;
+  }
+
+  running(): ActiveAnswer[] {
+    return [...this.#running.values()].map(({ conversationId, messageId, requestId }) => ({
+      conversationId,
+      messageId,
+      requestId,
+    }));
+  }
+
+  /** Shows another version of a turn: the newest branch under the chosen message. */
+  switchBranch(conversationId: number, messageId: number): void {
+    this.#store.conversations.get(conversationId);
+    this.#messageIn(conversationId, messageId);
+    this.#store.conversations.setLeaf(conversationId, this.#store.messages.newestLeafUnder(messageId));
+  }
+
+  /** Deletes a message and what followed it on its branches; the view moves to what is left. */
+  deleteMessage(conversationId: number, messageId: number): void {
+    const conversation = this.#store.conversations.get(conversationId);
+    this.#requireIdle(conversationId);
+    const message = this.#messageIn(conversationId, messageId);
+    this.#store.transaction(() => {
+      const onActiveBranch = this.#store.messages
+        .branch(conversationId, conversation.leafMessageId)
+        .some((m) => m.id === messageId);
+      this.#store.messages.delete(messageId);
+      if (onActiveBranch && message.parent_id !== null)
+        this.#store.conversations.setLeaf(conversationId, message.parent_id);
+    });
+  }
+
+  /** On quit (TEST-CATALOG C3): every answer being written is saved as it stands and marked interrupted. */
+  shutdown(): void {
+    for (const running of this.#running.values()) {
+      this.#engine.stop(running.requestId);
+      this.#end(running, { content: running.writer.content, status: 'interrupted' });
+    }
+  }
+
+  #ask(
+    conversation: StoredConversation,
+    parentId: number | null,
+    history: MessageView[],
+    text: string,
+    settings?: ConversationSettings,
+  ): ChatStarted {
+    const used = { ...conversation.settings, ...settings };
+    // The question and an empty answer row are saved together, before any generation starts.
+    const { userId, assistantId } = this.#store.transaction(() => {
+      const userId = this.#store.messages.insert({
+        conversationId: conversation.id,
+        parentId,
+        role: 'user',
+        content: text,
+        status: 'complete',
+      });
+      const assistantId = this.#store.messages.insert({
+        conversationId: conversation.id,
+        parentId: userId,
+        role: 'assistant',
+        content: '',
+        status: 'streaming',
+      });
+      this.#store.conversations.touch(conversation.id, assistantId, {
+        model: this.#modelName(),
+        settings: used,
+      });
+      return { userId, assistantId };
+    });
+    const turns: ChatTurn[] = [...toTurns(history), { role: 'user', content: text }];
+    return this.#answer({ ...conversation, settings: used }, userId, assistantId, turns, '');
+  }
+
+  #answer(
+    conversation: StoredConversation,
+    userMessageId: number,
+    assistantId: number,
+    turns: ChatTurn[],
+    prefix: string,
+  ): ChatStarted {
+    const writer = new StreamingWriter({
+      store: this.#store,
+      log: this.#log,
+      messageId: assistantId,
+      content: prefix,
+      onFlush: (length) => this.#onFlush?.(assistantId, length),
+    });
+    let handle;
+    try {
+      handle = this.#engine.generate(
+        {
+          conversationId: `conversation:${conversation.id}`,
+          system: conversation.settings.system,
+          messages: turns,
+          sampling: conversation.settings.sampling,
+          maxTokens: conversation.settings.maxTokens,
+        },
+        { onDelta: (text) => writer.append(text) },
+      );
+    } catch (error) {
+      // Refused before it started (too long, busy): the question stays, the answer says why.
+      writer.finish({
+        content: prefix,
+        status: 'error',
+        error: error instanceof Error ? error.message : String(error),
+      });
+      this.#bus.emit('chat.answer', {
+        conversationId: conversation.id,
+        messageId: assistantId,
+        requestId: '',
+        status: 'error',
+      });
+      throw error;
+    }
+    const running: Running = {
+      conversationId: conversation.id,
+      messageId: assistantId,
+      requestId: handle.requestId,
+      writer,
+    };
+    this.#running.set(conversation.id, running);
+    this.#bus.emit('chat.answer', { ...pick(running), status: 'streaming' });
+    this.#bus.emit('conversations.changed', { ids: [conversation.id] });
+    void handle.done.then((done) => this.#finished(running, prefix, done));
+    return {
+      conversationId: conversation.id,
+      messageId: assistantId,
+      requestId: handle.requestId,
+      userMessageId,
+    };
+  }
+
+  #finished(running: Running, prefix: string, done: GenerationDone): void {
+    // Already ended by shutdown().
+    if (this.#running.get(running.conversationId) !== running) return;
+    const status: MessageStatus =
+      done.stopReason === 'user_stop' ? 'stopped' : done.stopReason === 'error' ? 'error' : 'complete';
+    this.#end(running, {
+      content: prefix + done.text,
+      status,
+      stats: {
+        promptTokens: done.stats.promptTokens,
+        outputTokens: done.stats.outputTokens,
+        timeToFirstTokenMs: done.stats.timeToFirstTokenMs,
+        tokensPerSecond: done.stats.tokensPerSecond,
+        stopReason: done.stopReason,
+      },
+      error: done.error?.message ?? null,
+    });
+  }
+
+  #end(running: Running, end: Parameters<StreamingWriter['finish']>[0]): void {
+    this.#running.delete(running.conversationId);
+    try {
+      running.writer.finish(end);
+    } catch (error) {
+      this.#log.error(`Could not save the end of answer ${running.messageId}`, error);
+    }
+    this.#bus.emit('chat.answer', { ...pick(running), status: end.status });
+  }
+
+  #requireModel(): void {
+    if (!this.#engine.state.model)
+      throw new AppError('model_not_loaded', 'No model is loaded. Load one in Models.');
+  }
+
+  #requireIdle(conversationId: number): void {
+    if (this.#running.has(conversationId)) {
+      throw new AppError('busy', 'An answer is still being written in this conversation. Stop it or wait.');
+    }
+  }
+
+  #messageIn(conversationId: number, messageId: number, role?: 'user' | 'assistant') {
+    const message = this.#store.messages.get(messageId);
+    if (message.conversation_id !== conversationId || (role && message.role !== role)) {
+      throw new AppError(
+        'not_found',
+        `Message ${messageId} is not a ${role ?? ''} message of conversation ${conversationId}.`,
+      );
+    }
+    return message;
+  }
+
+  #modelName(): string | null {
+    const file = this.#engine.state.model?.file;
+    return file ? (file.name ?? file.path.split(/[\\/]/).pop() ?? null) : null;
+  }
+}
+
+function pick(running: Running): ActiveAnswer {
+  return {
+    conversationId: running.conversationId,
+    messageId: running.messageId,
+    requestId: running.requestId,
+  };
+}
+
+function toTurns(history: MessageView[]): ChatTurn[] {
+  return history.flatMap((message) =>
+    message.role === 'system' || (message.role === 'assistant' && message.content === '')
+      ? []
+      : [{ role: message.role, content: message.content }],
+  );
+}
+
+function titleFrom(text: string): string {
+  const line = text.trim().split('\n')[0]!.trim();
+  return line.length > titleChars ? `${line.slice(0, titleChars - 1).trimEnd()}…` : line;
+}

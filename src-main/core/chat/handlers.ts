@@ -1,0 +1,33 @@
+import type { Handlers } from '../rpc/rpc-server';
+import { conversationDetail } from '../store/handlers';
+import type { Store } from '../store/store';
+import type { ChatService } from './chat-service';
+
+type ChatMethods =
+  | 'chat.send'
+  | 'chat.edit'
+  | 'chat.regenerate'
+  | 'chat.continue'
+  | 'chat.stop'
+  | 'chat.running'
+  | 'chat.switchBranch'
+  | 'chat.deleteMessage';
+
+export function chatHandlers(chat: () => ChatService, store: () => Store): Pick<Handlers, ChatMethods> {
+  return {
+    'chat.send': (input) => chat().send(input),
+    'chat.edit': (input) => chat().edit(input),
+    'chat.regenerate': (input) => chat().regenerate(input),
+    'chat.continue': (input) => chat().continue(input),
+    'chat.stop': ({ conversationId }) => ({ stopped: chat().stop(conversationId) }),
+    'chat.running': () => chat().running(),
+    'chat.switchBranch': ({ conversationId, messageId }) => {
+      chat().switchBranch(conversationId, messageId);
+      return conversationDetail(store(), conversationId);
+    },
+    'chat.deleteMessage': ({ conversationId, messageId }) => {
+      chat().deleteMessage(conversationId, messageId);
+      return conversationDetail(store(), conversationId);
+    },
+  };
+}

@@ -1,0 +1,63 @@
+/**
+ * Paths a person typed (browser mode) or the renderer sent: resolved through symlinks and accepted only
+ * inside the folders Phidesk may use (TEST-CATALOG S4). In the desktop app most paths come from the
+ * system's file dialogs, in main, and never from the renderer.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { AppError } from '../../../src-shared/errors';
+
+export interface PathRules {
+  /** Folders the path must be inside (after resolving symlinks). */
+  roots: readonly string[];
+  /** `file`: must exist; `new`: its folder must exist (a file may be created or replaced). */
+  mode: 'file' | 'new';
+  /** Accepted extensions, with the dot. */
+  extensions?: readonly string[];
+}
+
+/** The usual places: the user's home, the temporary folder, and the data folder. */
+export function defaultRoots(dataDir: string): string[] {
+  return [os.homedir(), os.tmpdir(), dataDir];
+}
+
+export function resolveUserPath(given: string, rules: PathRules): string {
+  if (!path.isAbsolute(given)) throw new AppError('invalid_input', `Use a full path (got "${given}").`);
+  const normalised = path.resolve(given);
+  if (rules.extensions && !rules.extensions.includes(path.extname(normalised).toLowerCase())) {
+    throw new AppError('invalid_input', `The file must end with ${rules.extensions.join(' or ')}.`);
+  }
+  let real: string;
+  try {
+    real =
+      rules.mode === 'file'
+        ? fs.realpathSync(normalised)
+        : path.join(fs.realpathSync(path.dirname(normalised)), path.basename(normalised));
+  } catch {
+    throw new AppError(
+      'not_found',
+      rules.mode === 'file'
+        ? `No file at ${normalised}.`
+        : `The folder ${path.dirname(normalised)} does not exist.`,
+    );
+  }
+  const roots = rules.roots.map((root) => safeRealpath(root));
+  if (!roots.some((root) => real === root || real.startsWith(root + path.sep))) {
+    throw new AppError('invalid_input', `${normalised} is outside the folders Phidesk may use.`);
+  }
+  if (rules.mode === 'file' && !fs.statSync(real).isFile())
+    throw new AppError('invalid_input', `${normalised} is not a file.`);
+  if (rules.mode === 'new' && fs.existsSync(real) && !fs.statSync(real).isFile()) {
+    throw new AppError('invalid_input', `${normalised} is a folder.`);
+  }
+  return real;
+}
+
+function safeRealpath(folder: string): string {
+  try {
+    return fs.realpathSync(folder);
+  } catch {
+    return path.resolve(folder);
+  }
+}

@@ -1,0 +1,6 @@
+import type { Migration } from '../migrate';
+import { history } from './0001-history';
+import { search } from './0002-search';
+
+/** Every migration, in order. Append only: a released migration never changes. */
+export const migrations: readonly Migration[] = [history, search];
