@@ -1,7 +1,8 @@
 /**
  * npm run bench:engine — the engine's overhead and levers, measured side by side on one generated model
  * (768 wide, 12 layers, Q4_0; random weights that never emit end-of-text):
- *   (a) raw node-llama-cpp decoding vs (b) the app path (engine + queue + contract events), ratio b/a ≥ 0.97
+ *   (a) raw node-llama-cpp decoding vs (b) the app path (chat service + engine + queue + contract events +
+ *       the answer saved to SQLite as it streams), ratio b/a ≥ 0.97
  *   (c) time to first token of turn 6, with vs without prefix reuse, ratio ≤ 0.3
  *   (d) 1 vs 2 llama.cpp threads
  *   (e) switching back to a conversation: kept in its own sequence, saved to and restored from a state
@@ -18,7 +19,9 @@ import {
   type Token,
 } from 'node-llama-cpp';
 import { ensureTestModel } from '../scripts/test-model/ensure-test-model';
-import type { ChatTurn } from '../src-shared/types';
+import type { ChatTurn, GenerationDone } from '../src-shared/types';
+import { ChatService } from '../src-main/core/chat/chat-service';
+import { databaseFileName, Store } from '../src-main/core/store/store';
 import { AnswerStream } from '../src-main/core/engine/answer-stream';
 import { DeltaBuffer } from '../src-main/core/engine/delta-buffer';
 import { Engine, defaultSampling } from '../src-main/core/engine/engine';
@@ -97,10 +100,23 @@ function perTokenJsMicros(model: LlamaModel): number {
   return ((performance.now() - started) * 1000) / (tokens.length * 20);
 }
 
-/** (b) The app path: the engine with its queue, streaming events through the contract as JSON. */
-async function appTokensPerSecond(engine: Engine): Promise<number> {
-  const done = await engine.generate({ messages: question, maxTokens: tokensPerRun, sampling: { seed: 1 } })
-    .done;
+/**
+ * (b) The app path, as a chat message takes it: saved first, answered through the engine's queue, streamed
+ * as contract events serialised for the socket, and written to the history database as it grows.
+ */
+async function appTokensPerSecond(chat: ChatService, bus: EventBus): Promise<number> {
+  const started = chat.send({
+    text: question[0]!.content,
+    settings: { maxTokens: tokensPerRun, sampling: { seed: 1 } },
+  });
+  const done = await new Promise<GenerationDone>((resolve) => {
+    const off = bus.subscribe((name, payload) => {
+      if (name === 'generation.done' && (payload as GenerationDone).requestId === started.requestId) {
+        off();
+        resolve(payload as GenerationDone);
+      }
+    });
+  });
   return done.stats.tokensPerSecond!;
 }
 
@@ -216,6 +232,10 @@ async function main(): Promise<void> {
     threads: 'auto',
     sequences: 2,
   });
+  const store = Store.open(
+    path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'phidesk-bench-')), databaseFileName),
+  );
+  const chat = new ChatService({ store, engine, bus, log: createLogger('bench', 'warn') });
   // What the web host does with every event: serialise it for the socket.
   let sentBytes = 0;
   new RpcServer(handlersWith({}), bus, () => {}).connect(
@@ -229,11 +249,21 @@ async function main(): Promise<void> {
   // (a) and (b), interleaved, after a warm-up of each.
   const rawPath = await rawDecoder(model, threads);
   await rawPath.tokensPerSecond();
-  await appTokensPerSecond(engine);
+  await appTokensPerSecond(chat, bus);
+  // CPU time per token (all threads) as well: steadier than wall time on a shared machine.
+  const cpu = { raw: [] as number[], app: [] as number[] };
+  const withCpu = (key: keyof typeof cpu, run: () => Promise<number>) => async () => {
+    const before = process.cpuUsage();
+    const tokensPerSecond = await run();
+    const used = process.cpuUsage(before);
+    cpu[key].push((used.user + used.system) / tokensPerRun);
+    return tokensPerSecond;
+  };
   const decode = await interleave(rounds, {
-    raw: () => rawPath.tokensPerSecond(),
-    app: () => appTokensPerSecond(engine),
+    raw: withCpu('raw', () => rawPath.tokensPerSecond()),
+    app: withCpu('app', () => appTokensPerSecond(chat, bus)),
   });
+  const cpuRatio = median(cpu.raw.map((value, round) => value / cpu.app[round]!));
   await rawPath.dispose();
   const jsMicros = perTokenJsMicros(model);
   const raw = median(decode.raw);
@@ -245,6 +275,9 @@ async function main(): Promise<void> {
   );
   console.log(
     `    ratio b/a              ${pathRatio.toFixed(3)}   (median of per-round ratios) target ≥ 0.97: ${verdict(pathRatio >= 0.97)}`,
+  );
+  console.log(
+    `    CPU time per token     raw ${median(cpu.raw).toFixed(0)} µs, app ${median(cpu.app).toFixed(0)} µs: raw/app = ${cpuRatio.toFixed(3)}`,
   );
   console.log(
     `    engine's own JS work   ${jsMicros.toFixed(1)} µs per token = ${((jsMicros / (1e6 / raw)) * 100).toFixed(2)}% of a token's time at (a)'s speed\n`,
@@ -309,6 +342,7 @@ async function main(): Promise<void> {
         rawTokensPerSecond: raw,
         appTokensPerSecond: app,
         appPathRatio: pathRatio,
+        appPathCpuRatio: cpuRatio,
         turn6ColdMs: cold,
         turn6WarmMs: warm,
         reuseRatio,
@@ -318,7 +352,9 @@ async function main(): Promise<void> {
         engineJsMicrosPerToken: jsMicros,
       }),
   );
+  chat.shutdown();
   await engine.dispose();
+  store.close();
   await model.dispose();
   await llama.dispose();
 }

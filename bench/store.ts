@@ -1,0 +1,182 @@
+/**
+ * npm run bench:store — the history store at scale: 100k messages of realistic lengths, then search
+ * latency (p50/p95, target p95 < 20 ms) and the cost of saving a streaming answer (one flush).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { databaseFileName, Store } from '../src-main/core/store/store';
+import { median, verdict } from './support';
+
+const conversations = 10_000;
+const messagesPerConversation = 10;
+
+/** Seeded, so every run writes the same history. */
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const common = 'the of and a to in is that it for as with was on be by this are from at or an which'.split(
+  ' ',
+);
+const physics = (
+  'energy momentum velocity acceleration force mass kinetic potential friction slope skier height gravity ' +
+  'circuit resistor voltage current ohm capacitor wave frequency amplitude wavelength pendulum spring ' +
+  'thermodynamics entropy heat temperature pressure volume gas work power impulse collision torque angular ' +
+  'orbit satellite radius centripetal newton joule watt pascal kelvin equation formula solution answer step ' +
+  'units significant figures vector scalar displacement distance time speed projectile trajectory incline ' +
+  'conservation elastic inelastic density buoyancy fluid lens mirror refraction reflection photon electron'
+).split(' ');
+const rare = 'quasar magnetar tachyon bremsstrahlung cherenkov'.split(' ');
+const extras = [
+  'café',
+  'naïve',
+  'Schrödinger',
+  'Ångström',
+  '速度は距離を時間で割ったもの',
+  'エネルギー保存',
+  '운동량',
+];
+
+function sentence(next: () => number, words: number): string {
+  const out: string[] = [];
+  for (let i = 0; i < words; i++) {
+    const roll = next();
+    out.push(
+      roll < 0.45
+        ? common[Math.floor(next() * common.length)]!
+        : roll < 0.985
+          ? physics[Math.floor(Math.pow(next(), 2) * physics.length)]!
+          : roll < 0.995
+            ? extras[Math.floor(next() * extras.length)]!
+            : rare[Math.floor(next() * rare.length)]!,
+    );
+  }
+  return `${out.join(' ')}.`;
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+function main(): void {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'phidesk-bench-store-'));
+  const store = Store.open(path.join(dir, databaseFileName));
+  const next = random(7);
+
+  const writeStarted = performance.now();
+  let messages = 0;
+  let characters = 0;
+  for (let batch = 0; batch < conversations / 500; batch++) {
+    store.transaction(() => {
+      for (let c = 0; c < 500; c++) {
+        const id = store.conversations.create({ kind: 'chat', title: sentence(next, 4) });
+        let parent: number | null = null;
+        for (let m = 0; m < messagesPerConversation; m++) {
+          const user = m % 2 === 0;
+          // Questions of 5–60 words, answers of 40–400: a few hundred to a few thousand characters.
+          const content = Array.from({ length: user ? 1 : 1 + Math.floor(next() * 6) }, () =>
+            sentence(next, user ? 5 + Math.floor(next() * 55) : 40 + Math.floor(next() * 60)),
+          ).join(' ');
+          parent = store.messages.insert({
+            conversationId: id,
+            parentId: parent,
+            role: user ? 'user' : 'assistant',
+            content,
+            status: 'complete',
+          });
+          messages += 1;
+          characters += content.length;
+        }
+        store.conversations.touch(id, parent!);
+      }
+    });
+  }
+  const writeSeconds = (performance.now() - writeStarted) / 1000;
+  const size =
+    fs.statSync(store.file).size +
+    (fs.existsSync(`${store.file}-wal`) ? fs.statSync(`${store.file}-wal`).size : 0);
+  console.log(
+    `History: ${messages.toLocaleString('en')} messages, ${(characters / messages).toFixed(0)} characters on average`,
+  );
+  console.log(
+    `Written in ${writeSeconds.toFixed(1)} s (with the search index), ${(size / 1024 / 1024).toFixed(0)} MB on disk\n`,
+  );
+
+  const queries = [
+    'the', // in nearly every message
+    'energy', // very common
+    'kinetic energy', // two common words
+    'conservation of momentum',
+    'centripetal', // medium
+    'mom', // a prefix, as while typing
+    'quasar', // rare
+    'magnetar torque',
+    'cafe', // accented, typed without the accent
+    'Schrodinger',
+    '速度', // CJK inside unspaced text
+    'エネルギー',
+    'nothingmatchesthis',
+  ];
+  const latencies: number[] = [];
+  console.log('query                       p50 ms   hits');
+  for (const query of queries) {
+    const times: number[] = [];
+    let hits = 0;
+    for (let i = 0; i < 15; i++) {
+      const started = performance.now();
+      hits = store.search.search(query, 30).length;
+      times.push(performance.now() - started);
+    }
+    latencies.push(...times.slice(3));
+    console.log(
+      `${JSON.stringify(query).padEnd(26)} ${median(times).toFixed(2).padStart(7)} ${String(hits).padStart(6)}`,
+    );
+  }
+  const p50 = percentile(latencies, 50);
+  const p95 = percentile(latencies, 95);
+  console.log(
+    `\nSearch over all queries: p50 ${p50.toFixed(2)} ms, p95 ${p95.toFixed(2)} ms — target p95 < 20 ms: ${verdict(p95 < 20)}`,
+  );
+
+  // One streaming answer saved as it grows, as StreamingWriter does every 300 ms.
+  const id = store.conversations.create({ kind: 'chat', title: 'streaming' });
+  const answer = store.messages.insert({
+    conversationId: id,
+    parentId: null,
+    role: 'assistant',
+    content: '',
+    status: 'streaming',
+  });
+  let text = '';
+  const flushes: number[] = [];
+  for (let flush = 0; flush < 300; flush++) {
+    text += ` ${sentence(next, 12)}`;
+    const started = performance.now();
+    store.messages.updateStreaming(answer, text);
+    flushes.push(performance.now() - started);
+  }
+  const finishStarted = performance.now();
+  store.messages.finish(answer, { content: text, status: 'complete' });
+  const finishMs = performance.now() - finishStarted;
+  console.log(
+    `Saving a streaming answer: ${median(flushes).toFixed(2)} ms per flush (p95 ${percentile(flushes, 95).toFixed(2)} ms, ` +
+      `synchronous=FULL), final save with indexing ${finishMs.toFixed(2)} ms — at one flush per 300 ms, ` +
+      `${((median(flushes) / 300) * 100).toFixed(2)}% of the time`,
+  );
+  console.log(
+    `\n${JSON.stringify({ messages, searchP50Ms: p50, searchP95Ms: p95, flushMs: median(flushes), flushP95Ms: percentile(flushes, 95), finishMs })}`,
+  );
+  store.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+main();
