@@ -41,7 +41,10 @@ export class Search {
          FROM titles_fts JOIN conversations c ON c.id = titles_fts.rowid
          WHERE titles_fts MATCH @query AND c.deleted_at IS NULL ORDER BY titles_fts.rowid DESC LIMIT @limit`,
       ),
-      notes: db.prepare<{ query: string; limit: number }, { id: number; title: string; updatedAt: number; snippet: string }>(
+      notes: db.prepare<
+        { query: string; limit: number },
+        { id: number; title: string; updatedAt: number; snippet: string }
+      >(
         `SELECT n.id, n.title, n.updated_at AS updatedAt, ${snippet('notes_fts', 1)} AS snippet
          FROM notes_fts JOIN notes n ON n.id = notes_fts.rowid
          WHERE notes_fts MATCH @query ORDER BY notes_fts.rowid DESC LIMIT @limit`,
@@ -64,16 +67,18 @@ export class Search {
       snippet: clean(row.snippet),
       updatedAt: row.updatedAt,
     }));
-    const messages: SearchHit[] = this.#statements.messages.all({ query, limit: Math.max(limit, messageCandidates) }).map((row) => ({
-      kind: 'message',
-      conversationId: row.conversationId,
-      conversationKind: row.kind,
-      messageId: row.id,
-      noteId: null,
-      title: row.title,
-      snippet: clean(row.snippet),
-      updatedAt: row.updatedAt,
-    }));
+    const messages: SearchHit[] = this.#statements.messages
+      .all({ query, limit: Math.max(limit, messageCandidates) })
+      .map((row) => ({
+        kind: 'message',
+        conversationId: row.conversationId,
+        conversationKind: row.kind,
+        messageId: row.id,
+        noteId: null,
+        title: row.title,
+        snippet: clean(row.snippet),
+        updatedAt: row.updatedAt,
+      }));
     const notes: SearchHit[] = this.#statements.notes.all({ query, limit }).map((row) => ({
       kind: 'note',
       conversationId: null,
@@ -84,7 +89,9 @@ export class Search {
       snippet: clean(row.snippet),
       updatedAt: row.updatedAt,
     }));
-    const ranked = [...messages, ...notes].sort((a, b) => highlights(b) - highlights(a) || b.updatedAt - a.updatedAt);
+    const ranked = [...messages, ...notes].sort(
+      (a, b) => highlights(b) - highlights(a) || b.updatedAt - a.updatedAt,
+    );
     return [...titles, ...ranked].slice(0, limit);
   }
 }
