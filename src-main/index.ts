@@ -8,6 +8,7 @@ import { app, dialog, type BrowserWindow } from 'electron';
 import { createCore, type Core } from './core/create-core';
 import { createLogger } from './core/log';
 import { resolveDataDir } from './core/paths';
+import { confirmAndOpenExternal } from './app/external-links';
 import { bindContractToWindow } from './app/ipc';
 import { installMenu } from './app/menu';
 import { devElectronSqliteBinding, packagedSqliteBinding } from './app/native-binding';
@@ -56,6 +57,7 @@ function start(): void {
       ? packagedSqliteBinding(process.resourcesPath)
       : devElectronSqliteBinding(app.getAppPath(), process.versions.electron),
     log,
+    openExternal: (url) => confirmAndOpenExternal(url, mainWindow),
   });
   const { bus } = core;
   installMenu((command) => bus.emit('app.command', command), !app.isPackaged);

@@ -6,14 +6,15 @@
  */
 import { z } from 'zod';
 import { limits } from './limits';
+import { settingsPatchSchema, type AppSettings } from './settings';
 import {
   conversationKinds,
   type AnswerEnded,
-  type ActiveAnswer,
   type AppCommand,
   type AppInfo,
   type ChatStarted,
   type ConversationDetail,
+  type ContextUsage,
   type ConversationSummary,
   type EngineState,
   type GenerationDelta,
@@ -24,6 +25,7 @@ import {
   type Note,
   type PingEvent,
   type PingStarted,
+  type RunningAnswer,
   type SearchHit,
   type StoreStatus,
 } from './types';
@@ -103,6 +105,7 @@ export const requestSchemas = {
     maxTokens: z.int().min(1).max(limits.maxTokens).optional(),
   }),
   'engine.stop': z.strictObject({ requestId: z.string().min(1).max(100) }),
+  'engine.countTokens': z.strictObject({ text: z.string().max(limits.messageChars) }),
 
   'chat.send': z.strictObject({
     conversationId: id.optional(),
@@ -117,6 +120,11 @@ export const requestSchemas = {
   'chat.running': noParams,
   'chat.switchBranch': conversationRef,
   'chat.deleteMessage': conversationRef,
+  /** How full the context would be if `draft` were sent now in this conversation (a new one without an id). */
+  'chat.contextUsage': z.strictObject({
+    conversationId: id.optional(),
+    draft: z.string().max(limits.messageChars).default(''),
+  }),
 
   'conversations.list': z.strictObject({
     kind: z.enum(conversationKinds).optional(),
@@ -138,6 +146,11 @@ export const requestSchemas = {
   'notes.update': noteInput.extend({ id }),
   'notes.delete': z.strictObject({ id }),
 
+  'app.openExternal': z.strictObject({ url: z.url({ protocol: /^(https?|mailto)$/ }).max(4096) }),
+
+  'settings.get': noParams,
+  'settings.update': settingsPatchSchema.strict(),
+
   'store.status': noParams,
   'store.backup': z.strictObject({ path: filePath }),
   'store.restore': z.strictObject({ path: filePath }),
@@ -153,14 +166,16 @@ export interface Results {
   'engine.unload': { unloaded: boolean };
   'engine.generate': { requestId: string; queuePosition: number };
   'engine.stop': { stopped: boolean };
+  'engine.countTokens': { tokens: number | null };
   'chat.send': ChatStarted;
   'chat.edit': ChatStarted;
   'chat.regenerate': ChatStarted;
   'chat.continue': ChatStarted;
   'chat.stop': { stopped: boolean };
-  'chat.running': ActiveAnswer[];
+  'chat.running': RunningAnswer[];
   'chat.switchBranch': ConversationDetail;
   'chat.deleteMessage': ConversationDetail;
+  'chat.contextUsage': ContextUsage | null;
   'conversations.list': { items: ConversationSummary[]; nextCursor: string | null };
   'conversations.get': ConversationDetail;
   'conversations.rename': ConversationSummary;
@@ -174,6 +189,9 @@ export interface Results {
   'notes.create': Note;
   'notes.update': Note;
   'notes.delete': { deleted: boolean };
+  'app.openExternal': { handledBy: 'desktop' | 'renderer'; opened: boolean };
+  'settings.get': AppSettings;
+  'settings.update': AppSettings;
   'store.status': StoreStatus;
   'store.backup': { path: string; bytes: number };
   'store.restore': { movedTo: string };
@@ -192,6 +210,7 @@ export interface Events {
   'chat.answer': AnswerEnded;
   /** Conversations were created, renamed, pinned, deleted or answered: lists should refresh. */
   'conversations.changed': { ids: number[] };
+  'settings.changed': AppSettings;
 }
 
 export type Method = keyof typeof requestSchemas;

@@ -145,6 +145,9 @@ export interface GenerationStarted {
 export interface GenerationDelta {
   requestId: string;
   text: string;
+  /** Tokens generated so far, and milliseconds since the request started: live speed for the UI. */
+  outputTokens: number;
+  elapsedMs: number;
 }
 
 export interface GenerationDone {
@@ -277,6 +280,11 @@ export interface ActiveAnswer {
   requestId: string;
 }
 
+/** An answer being written, with its text so far (to pick up the stream after a reload: TEST-CATALOG C4). */
+export interface RunningAnswer extends ActiveAnswer {
+  content: string;
+}
+
 /** What starting an answer created. */
 export interface ChatStarted extends ActiveAnswer {
   /** The user message it answers (new for send and edit; the existing one for regenerate and continue). */
@@ -286,4 +294,17 @@ export interface ChatStarted extends ActiveAnswer {
 /** An answer that ended, as announced by the `chat.answer` event. */
 export interface AnswerEnded extends ActiveAnswer {
   status: MessageStatus;
+}
+
+/** How much of the model's context a conversation takes, to warn before older turns drop out. */
+export interface ContextUsage {
+  /** Tokens of the prompt that would be sent, after any older turns are left out. */
+  promptTokens: number;
+  /** Tokens kept free for the answer. */
+  answerTokens: number;
+  contextSize: number;
+  /** Earlier messages left out of the model's view. */
+  droppedTurns: number;
+  /** The last message alone is too long to send. */
+  tooLong: boolean;
 }

@@ -17,6 +17,7 @@ import { LlamaRuntime } from './engine/llama-runtime';
 import { EventBus } from './event-bus';
 import type { Logger } from './log';
 import { RpcServer, type Handlers } from './rpc/rpc-server';
+import { SettingsService } from './settings/settings-service';
 import { storeHandlers } from './store/handlers';
 import { sqliteVersion } from './store/sqlite';
 import { databaseFileName, Store } from './store/store';
@@ -28,6 +29,11 @@ export interface CoreOptions {
   /** better-sqlite3 binary for this runtime; undefined uses the one npm built for Node. */
   sqliteBinding?: string | undefined;
   log: Logger;
+  /**
+   * Opens a link in the system browser after the person confirms it, in a dialog the page cannot fake
+   * (the desktop app). Without it (browser mode), the page opens links itself.
+   */
+  openExternal?: ((url: string) => Promise<boolean>) | undefined;
 }
 
 export interface Core {
@@ -50,7 +56,11 @@ export function createCore(options: CoreOptions): Core {
   const engine = new Engine({ bus, runtime: llama, log: options.log });
   const sqlite = sqliteVersion(options.sqliteBinding);
   const { store, status: storeStatus } = openStore(path.join(options.dataDir, databaseFileName), options);
-  const chat = store ? new ChatService({ store, engine, bus, log: options.log }) : null;
+  const settings = store ? new SettingsService(store, bus) : null;
+  const chat =
+    store && settings
+      ? new ChatService({ store, engine, bus, log: options.log, defaults: () => settings.chatDefaults() })
+      : null;
 
   const unavailable = () =>
     new AppError(
@@ -60,6 +70,10 @@ export function createCore(options: CoreOptions): Core {
   const requireStore = () => {
     if (!store) throw unavailable();
     return store;
+  };
+  const requireSettings = () => {
+    if (!settings) throw unavailable();
+    return settings;
   };
   const requireChat = () => {
     if (!chat) throw unavailable();
@@ -80,6 +94,12 @@ export function createCore(options: CoreOptions): Core {
   const handlers: Handlers = {
     'app.info': appInfo,
     'store.status': () => storeStatus,
+    'settings.get': () => requireSettings().get(),
+    'settings.update': (patch) => requireSettings().update(patch),
+    'app.openExternal': async ({ url }) =>
+      options.openExternal
+        ? { handledBy: 'desktop', opened: await options.openExternal(url) }
+        : { handledBy: 'renderer', opened: false },
     ...diagnosticsHandlers(diagnostics),
     ...engineHandlers(engine),
     ...chatHandlers(requireChat, requireStore),

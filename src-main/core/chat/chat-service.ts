@@ -13,6 +13,7 @@ import type {
   GenerationDone,
   MessageStatus,
   MessageView,
+  RunningAnswer,
 } from '../../../src-shared/types';
 import type { Engine } from '../engine/engine';
 import type { EventBus } from '../event-bus';
@@ -30,6 +31,8 @@ export interface ChatServiceOptions {
   engine: Engine;
   bus: EventBus;
   log: Logger;
+  /** The settings a request uses when it brings none (the chosen system prompt, sampling). */
+  defaults?: () => ConversationSettings;
   /** Observes each save of a streaming answer (the crash tests compare against it). */
   onFlush?: (messageId: number, length: number) => void;
 }
@@ -42,6 +45,7 @@ export class ChatService {
   #bus: EventBus;
   #log: Logger;
   #onFlush: ChatServiceOptions['onFlush'];
+  #defaults: () => ConversationSettings;
   #running = new Map<number, Running>();
 
   constructor(options: ChatServiceOptions) {
@@ -50,6 +54,7 @@ export class ChatService {
     this.#bus = options.bus;
     this.#log = options.log;
     this.#onFlush = options.onFlush;
+    this.#defaults = options.defaults ?? (() => ({}));
   }
 
   /** A new user message, and its answer. Starts a conversation when none is given. */
@@ -72,7 +77,29 @@ export class ChatService {
         : this.#store.conversations.get(input.conversationId);
     this.#requireIdle(conversation.id);
     const history = this.#store.messages.branch(conversation.id, conversation.leafMessageId);
-    return this.#ask(conversation, history.at(-1)?.id ?? null, history, input.text, input.settings);
+    return this.#ask(
+      conversation,
+      history.at(-1)?.id ?? null,
+      history,
+      input.text,
+      input.settings ?? this.#defaults(),
+    );
+  }
+
+  /** How full the context would be with `draft` sent next (null without a model). */
+  contextUsage(conversationId: number | undefined, draft: string) {
+    const conversation = conversationId === undefined ? null : this.#store.conversations.get(conversationId);
+    const history = conversation
+      ? this.#store.messages.branch(conversation.id, conversation.leafMessageId)
+      : [];
+    const settings = { ...conversation?.settings, ...this.#defaults() };
+    const turns = [...toTurns(history), ...(draft.trim() ? [{ role: 'user' as const, content: draft }] : [])];
+    if (turns.length === 0) turns.push({ role: 'user', content: ' ' });
+    const key = conversation ? engineKey(conversation.id) : '';
+    return this.#engine.measure(
+      { system: settings.system, messages: turns, maxTokens: settings.maxTokens },
+      this.#engine.keptFrom(key),
+    );
   }
 
   /** A new version of a user message (a sibling branch), and its answer. */
@@ -83,7 +110,7 @@ export class ChatService {
     const original = this.#messageIn(conversation.id, input.messageId, 'user');
     const history =
       original.parent_id === null ? [] : this.#store.messages.branch(conversation.id, original.parent_id);
-    return this.#ask(conversation, original.parent_id, history, input.text);
+    return this.#ask(conversation, original.parent_id, history, input.text, this.#defaults());
   }
 
   /** Another answer to the same user message, kept beside the earlier ones. */
@@ -106,7 +133,13 @@ export class ChatService {
       this.#store.conversations.touch(conversation.id, id);
       return id;
     });
-    return this.#answer(conversation, answer.parent_id, assistantId, toTurns(history), '');
+    return this.#answer(
+      { ...conversation, settings: { ...conversation.settings, ...this.#defaults() } },
+      answer.parent_id,
+      assistantId,
+      toTurns(history),
+      '',
+    );
   }
 
   /** Picks up a stopped or interrupted answer where it ended. */
@@ -138,11 +171,11 @@ export class ChatService {
     return running ? this.#engine.stop(running.requestId) : false;
   }
 
-  running(): ActiveAnswer[] {
-    return [...this.#running.values()].map(({ conversationId, messageId, requestId }) => ({
-      conversationId,
-      messageId,
-      requestId,
+  /** Answers being written, with their text so far; deltas sent after this reply continue them. */
+  running(): RunningAnswer[] {
+    return [...this.#running.values()].map((running) => ({
+      ...pick(running),
+      content: running.writer.content,
     }));
   }
 
@@ -228,7 +261,7 @@ export class ChatService {
     try {
       handle = this.#engine.generate(
         {
-          conversationId: `conversation:${conversation.id}`,
+          conversationId: engineKey(conversation.id),
           system: conversation.settings.system,
           messages: turns,
           sampling: conversation.settings.sampling,
@@ -324,6 +357,11 @@ export class ChatService {
     const file = this.#engine.state.model?.file;
     return file ? (file.name ?? file.path.split(/[\\/]/).pop() ?? null) : null;
   }
+}
+
+/** The engine keeps each conversation's KV cache under this key. */
+function engineKey(conversationId: number): string {
+  return `conversation:${conversationId}`;
 }
 
 function pick(running: Running): ActiveAnswer {

@@ -11,7 +11,8 @@ type ChatMethods =
   | 'chat.stop'
   | 'chat.running'
   | 'chat.switchBranch'
-  | 'chat.deleteMessage';
+  | 'chat.deleteMessage'
+  | 'chat.contextUsage';
 
 export function chatHandlers(chat: () => ChatService, store: () => Store): Pick<Handlers, ChatMethods> {
   return {
@@ -25,6 +26,7 @@ export function chatHandlers(chat: () => ChatService, store: () => Store): Pick<
       chat().switchBranch(conversationId, messageId);
       return conversationDetail(store(), conversationId);
     },
+    'chat.contextUsage': ({ conversationId, draft }) => chat().contextUsage(conversationId, draft),
     'chat.deleteMessage': ({ conversationId, messageId }) => {
       chat().deleteMessage(conversationId, messageId);
       return conversationDetail(store(), conversationId);

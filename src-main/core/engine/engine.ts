@@ -17,6 +17,7 @@ import { AppError } from '../../../src-shared/errors';
 import { limits } from '../../../src-shared/limits';
 import type {
   ChatTurn,
+  ContextUsage,
   EngineState,
   GenerationDone,
   GenerationStarted,
@@ -167,6 +168,43 @@ export class Engine {
     return { requestId, queuePosition, done };
   }
 
+  /**
+   * How a request would fit the context if sent now: prompt size after older turns are left out, and
+   * whether the last message alone is too long. Null without a model.
+   */
+  measure(request: GenerateRequest, keptFrom = 0): ContextUsage | null {
+    const loaded = this.#host.loaded;
+    if (!loaded) return null;
+    const contextSize = loaded.context.contextSize;
+    const answerTokens = request.maxTokens ?? defaultMaxTokens;
+    try {
+      const fitted = fitToContext({
+        system: request.system,
+        turns: request.messages,
+        maxTokens: answerTokens,
+        contextSize,
+        keptFrom,
+        countTokens: (text) => loaded.model.tokenize(text).length,
+      });
+      return {
+        promptTokens: fitted.promptTokens,
+        answerTokens: fitted.maxTokens,
+        contextSize,
+        droppedTurns: fitted.keptFrom,
+        tooLong: false,
+      };
+    } catch (error) {
+      if (!(error instanceof AppError) || error.code !== 'too_long') throw error;
+      const { promptTokens } = error.details as { promptTokens: number };
+      return { promptTokens, answerTokens: 0, contextSize, droppedTurns: 0, tooLong: true };
+    }
+  }
+
+  /** The context state a conversation's sequence keeps (its remembered cut), for measure(). */
+  keptFrom(conversationId: string): number {
+    return this.#sessions?.peek(conversationId)?.keptFrom ?? 0;
+  }
+
   /** A GBNF grammar for the loaded model's runtime, to constrain a request's output. */
   createGrammar(gbnf: string): Promise<LlamaGrammar> {
     return this.#requireModel().llama.createGrammar({ grammar: gbnf });
@@ -265,12 +303,17 @@ export class Engine {
   ): Promise<GenerationDone> {
     const startedAt = performance.now();
     const stats = { promptTokens: 0, reusedTokens: 0, contextSize: 0, droppedTurns: 0 };
+    let outputTokens = 0;
     const deltas = new DeltaBuffer(deltaIntervalMs, (text) => {
       hooks.onDelta?.(text);
-      this.#bus.emit('generation.delta', { requestId, text });
+      this.#bus.emit('generation.delta', {
+        requestId,
+        text,
+        outputTokens,
+        elapsedMs: Math.round(performance.now() - startedAt),
+      });
     });
     let answer: AnswerStream | null = null;
-    let outputTokens = 0;
     let firstTokenAt: number | null = null;
     let sequence: LlamaContextSequence | null = null;
     let session: Session | null = null;

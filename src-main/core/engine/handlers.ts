@@ -5,7 +5,13 @@ export function engineHandlers(
   engine: Engine,
 ): Pick<
   Handlers,
-  'engine.status' | 'engine.load' | 'engine.cancelLoad' | 'engine.unload' | 'engine.generate' | 'engine.stop'
+  | 'engine.status'
+  | 'engine.load'
+  | 'engine.cancelLoad'
+  | 'engine.unload'
+  | 'engine.generate'
+  | 'engine.stop'
+  | 'engine.countTokens'
 > {
   return {
     'engine.status': () => engine.state,
@@ -17,5 +23,6 @@ export function engineHandlers(
       return { requestId, queuePosition };
     },
     'engine.stop': ({ requestId }) => ({ stopped: engine.stop(requestId) }),
+    'engine.countTokens': ({ text }) => ({ tokens: engine.state.model ? engine.countTokens(text) : null }),
   };
 }

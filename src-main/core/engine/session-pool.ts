@@ -34,6 +34,11 @@ export class SessionPool {
     }));
   }
 
+  /** The session of a conversation, if it still has a sequence. */
+  peek(key: string): Session | undefined {
+    return this.#slots.find((candidate) => candidate.key === key);
+  }
+
   acquire(key: string): Session {
     let slot = this.#slots.find((candidate) => candidate.key === key);
     if (!slot) {
