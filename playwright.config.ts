@@ -18,6 +18,7 @@ export default defineConfig({
         browserName: 'chromium',
         viewport: { width: 1200, height: 780 },
         launchOptions: { executablePath: findChromium(), args: chromiumArgs },
+        acceptDownloads: true,
         trace: 'retain-on-failure',
       },
     },

@@ -13,6 +13,7 @@ export function installMenu(send: (command: AppCommand) => void, isDev: boolean)
       label: 'File',
       submenu: [
         { label: 'New Chat', accelerator: 'CmdOrCtrl+N', click: () => send({ command: 'new-chat' }) },
+        { label: 'Search…', accelerator: 'CmdOrCtrl+K', click: () => send({ command: 'search' }) },
         { type: 'separator' },
         { label: 'Settings…', accelerator: 'CmdOrCtrl+,', click: navigate('settings') },
         { type: 'separator' },

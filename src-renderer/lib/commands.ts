@@ -14,6 +14,7 @@ export function commandForKey(event: KeyboardEvent): AppCommand | null {
   if (!mod || event.altKey || event.shiftKey) return null;
   if (event.key === ',') return { command: 'navigate', view: 'settings' };
   if (event.key.toLowerCase() === 'n') return { command: 'new-chat' };
+  if (event.key.toLowerCase() === 'k' || event.key.toLowerCase() === 'f') return { command: 'search' };
   const view = viewByDigit[event.key];
   return view ? { command: 'navigate', view } : null;
 }

@@ -1,11 +1,21 @@
 import { createContext } from 'svelte';
+import type { ChatState } from '../features/chat/chat-state.svelte';
+import type { ConversationList } from '../features/chat/conversation-list.svelte';
 import type { BackendState } from './state/backend.svelte';
 import type { Router } from './state/router.svelte';
+import type { SettingsState } from './state/settings.svelte';
+import type { ToastState } from './state/toasts.svelte';
 
 /** App-wide state, created once in App.svelte and read by any view. */
 export interface AppContext {
   backend: BackendState;
   router: Router;
+  settings: SettingsState;
+  toasts: ToastState;
+  chat: ChatState;
+  conversations: ConversationList;
+  /** Opens the search palette (Ctrl/Cmd+K). */
+  openSearch(): void;
 }
 
 export const [getAppContext, setAppContext] = createContext<AppContext>();

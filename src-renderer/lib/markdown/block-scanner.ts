@@ -11,6 +11,8 @@ export class BlockScanner {
   #closedUpTo = 0;
   #fence: string | null = null;
   #math: '$$' | '\\]' | null = null;
+  /** Link reference definitions (`[label]: url`) seen so far: a block may use one defined after it. */
+  readonly references = new Map<string, string>();
 
   get closedUpTo(): number {
     return this.#closedUpTo;
@@ -50,6 +52,14 @@ export class BlockScanner {
       this.#math = '\\]';
       return;
     }
+    const reference = parseReference(line);
+    if (reference) this.references.set(...reference);
     if (trimmed === '') this.#closedUpTo = nextLineStart;
   }
+}
+
+/** A link reference definition line (`[label]: url`), if that is what it is. */
+export function parseReference(line: string): [label: string, url: string] | null {
+  const match = /^ {0,3}\[([^\]]{1,200})\]:\s*(\S+)/.exec(line);
+  return match ? [match[1]!, match[2]!] : null;
 }

@@ -3,7 +3,7 @@
  * appended; only the open block at the end is re-rendered on each update (DESIGN section 7). When the text
  * changes other than by growing (another branch, an edit), it starts over.
  */
-import { BlockScanner } from './block-scanner';
+import { BlockScanner, parseReference } from './block-scanner';
 import { renderMarkdown } from './render-markdown';
 import { setSanitizedHtml } from './sanitize';
 
@@ -24,14 +24,17 @@ export class MarkdownStream {
     if (!text.startsWith(this.#text)) this.#reset();
     this.#text = text;
     const closed = this.#scanner.scan(text);
+    // The scanner reads whole lines; a definition on the unfinished last line counts too.
+    const lastLine = parseReference(text.slice(text.lastIndexOf('\n') + 1));
+    const references = lastLine ? new Map([...this.#scanner.references, lastLine]) : this.#scanner.references;
     if (closed > this.#rendered) {
       const block = document.createElement('div');
       block.className = 'md-blocks';
-      setSanitizedHtml(block, renderMarkdown(text.slice(this.#rendered, closed)));
+      setSanitizedHtml(block, renderMarkdown(text.slice(this.#rendered, closed), references));
       this.#container.insertBefore(block, this.#tail);
       this.#rendered = closed;
     }
-    setSanitizedHtml(this.#tail, renderMarkdown(text.slice(this.#rendered)));
+    setSanitizedHtml(this.#tail, renderMarkdown(text.slice(this.#rendered), references));
   }
 
   #reset(): void {

@@ -24,9 +24,9 @@ md.renderer.rules.code_block = (tokens, index) => codeBlock(tokens[index]!.conte
 
 md.renderer.rules.image = (tokens, index) => {
   const token = tokens[index]!;
-  const source = token.attrGet('src') ?? '';
-  const alt = token.children?.map((child) => child.content).join('') ?? '';
-  return `<span class="blocked-image" title="Images from the internet are not loaded: ${escapeHtml(source)}">🖼 ${escapeHtml(alt || 'image')}</span>`;
+  const source = String(token.attrGet('src') ?? '');
+  const alt: string = token.children?.map((child) => child.content).join('') ?? '';
+  return `<span class="blocked-image" title="Images from the internet are not loaded: ${escapeHtml(source)}">🖼 ${escapeHtml(alt === '' ? 'image' : alt)}</span>`;
 };
 
 // Links are marked for the click handler, which asks before opening them in the system browser.
@@ -48,11 +48,24 @@ function codeBlock(code: string, language: string): string {
   );
 }
 
-export function renderMarkdown(text: string): string {
-  if (text.length <= maxRenderedChars) return md.render(text);
+/**
+ * @param references link definitions from elsewhere in the message (a streamed block is rendered alone,
+ *   but may use `[label]: url` written after it).
+ */
+export function renderMarkdown(text: string, references: ReadonlyMap<string, string> = new Map()): string {
+  // As markdown-it treats definitions it reads itself: normalised, and dropped unless a safe link.
+  const env = {
+    references: Object.fromEntries(
+      [...references]
+        .map(([label, url]) => [md.utils.normalizeReference(label), md.normalizeLink(url)] as const)
+        .filter(([, href]) => md.validateLink(href))
+        .map(([label, href]) => [label, { href, title: '' }]),
+    ),
+  };
+  if (text.length <= maxRenderedChars) return md.render(text, env);
   const hidden = text.length - maxRenderedChars;
   return (
-    md.render(text.slice(0, maxRenderedChars)) +
+    md.render(text.slice(0, maxRenderedChars), env) +
     `<p class="truncated">${hidden.toLocaleString('en')} more characters are not shown. Copy or export the message to see it all.</p>`
   );
 }

@@ -31,8 +31,9 @@ const config = {
   ],
   FORBID_ATTR: ['srcset', 'action', 'formaction', 'xlink:href', 'background', 'ping'],
   ALLOW_DATA_ATTR: true,
-  // Only web and mail links; everything else (javascript:, data:, file:, vbscript:) is dropped.
-  ALLOWED_URI_REGEXP: /^(?:https?:|mailto:|#)/i,
+  // DOMPurify's own rule with fewer schemes: a value that names a scheme must be http(s) or mailto
+  // (javascript:, data:, file:, vbscript: are dropped); values that name none (SVG paths, sizes) pass.
+  ALLOWED_URI_REGEXP: /^(?:(?:https?|mailto):|[^a-z]|[a-z+.-]+(?:[^a-z+.\-:]|$))/i,
 };
 
 export function sanitizeHtml(html: string): string {

@@ -1,5 +1,5 @@
 import type { RpcClient } from '../../../src-shared/rpc-client';
-import type { AppInfo, EngineState, LlamaRuntimeStatus } from '../../../src-shared/types';
+import type { AppInfo, EngineState, LlamaRuntimeStatus, StoreStatus } from '../../../src-shared/types';
 import type { ConnectionStatus } from '../../../src-shared/wire';
 
 /** What the renderer knows about the backend: the connection, app info, the runtime and the model. */
@@ -10,6 +10,8 @@ export class BackendState {
   info = $state<AppInfo | null>(null);
   llama = $state<LlamaRuntimeStatus>({ state: 'starting' });
   engine = $state<EngineState>({ model: null, loading: null, running: null, queued: 0 });
+  /** The history database: open, recovered from damage (told once), or unavailable. */
+  store = $state<StoreStatus | null>(null);
   error = $state<string | null>(null);
 
   #api: RpcClient;

@@ -1,20 +1,35 @@
 import { viewIds, type ViewId } from '../../../src-shared/types';
 
-function viewFromHash(hash: string): ViewId {
-  const id = hash.replace(/^#\/?/, '');
-  return (viewIds as readonly string[]).includes(id) ? (id as ViewId) : 'chat';
+export interface Route {
+  view: ViewId;
+  /** The item shown in the view (a conversation in Chat), if any. */
+  id: number | null;
 }
 
-/** The current view, mirrored in the URL hash so a reload stays where the user was. */
+export function parseRoute(hash: string): Route {
+  const [view, id] = hash.replace(/^#\/?/, '').split('/');
+  const known = (viewIds as readonly string[]).includes(view ?? '') ? (view as ViewId) : 'chat';
+  const number = Number(id);
+  return { view: known, id: known === view && Number.isSafeInteger(number) && number > 0 ? number : null };
+}
+
+/** The current view (and item), mirrored in the URL hash so a reload stays where the user was. */
 export class Router {
-  current = $state<ViewId>(viewFromHash(location.hash));
+  route = $state<Route>(parseRoute(location.hash));
 
   constructor() {
-    window.addEventListener('hashchange', () => (this.current = viewFromHash(location.hash)));
+    const sync = () => (this.route = parseRoute(location.hash));
+    window.addEventListener('hashchange', sync);
+    window.addEventListener('popstate', sync);
   }
 
-  go(view: ViewId): void {
-    this.current = view;
-    if (location.hash !== `#/${view}`) location.hash = `/${view}`;
+  get current(): ViewId {
+    return this.route.view;
+  }
+
+  go(view: ViewId, id: number | null = null): void {
+    this.route = { view, id };
+    const hash = `#/${view}${id === null ? '' : `/${id}`}`;
+    if (location.hash !== hash) history.pushState(null, '', hash);
   }
 }

@@ -1,0 +1,11 @@
+export {};
+
+declare global {
+  interface Window {
+    harness: {
+      setText(text: string): void;
+      openedLinks: string[];
+      stream(pieces: string[]): number[];
+    };
+  }
+}

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { formatLiveStats, formatStats } from './format-stats';
+
+describe('formatStats', () => {
+  it('says what is known about an answer', () => {
+    expect(
+      formatStats({
+        promptTokens: 30,
+        outputTokens: 312,
+        timeToFirstTokenMs: 840,
+        tokensPerSecond: 14.23,
+        stopReason: 'end_token',
+      }),
+    ).toBe('840 ms to first token · 14.2 tok/s · 312 tokens · finished');
+    expect(
+      formatStats({
+        promptTokens: null,
+        outputTokens: 1,
+        timeToFirstTokenMs: 2300,
+        tokensPerSecond: null,
+        stopReason: 'user_stop',
+      }),
+    ).toBe('2.3 s to first token · 1 token · stopped');
+    expect(
+      formatStats({
+        promptTokens: null,
+        outputTokens: null,
+        timeToFirstTokenMs: null,
+        tokensPerSecond: null,
+        stopReason: null,
+      }),
+    ).toBe('');
+  });
+
+  it('shows live progress while streaming', () => {
+    const base = { conversationId: 1, messageId: 2, requestId: 'r', text: '' };
+    expect(formatLiveStats({ ...base, outputTokens: 0, firstTextMs: null, elapsedMs: 500 })).toBe(
+      'Reading the prompt…',
+    );
+    expect(formatLiveStats({ ...base, outputTokens: 21, firstTextMs: 1000, elapsedMs: 3000 })).toBe(
+      '1.0 s to first token · 10.0 tok/s · 21 tokens',
+    );
+  });
+});
