@@ -41,7 +41,8 @@ export const viewIds = ['chat', 'tutor', 'mistakes', 'notes', 'models', 'setting
 export type ViewId = (typeof viewIds)[number];
 
 /** Commands the desktop shell (menu, accelerators) asks the renderer to carry out. */
-export type AppCommand = { command: 'navigate'; view: ViewId } | { command: 'new-chat' } | { command: 'search' };
+export type AppCommand =
+  { command: 'navigate'; view: ViewId } | { command: 'new-chat' } | { command: 'search' };
 
 /** What Phidesk read from a model file's header before loading it. */
 export interface ModelFileInfo {

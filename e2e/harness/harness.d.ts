@@ -6,6 +6,7 @@ declare global {
       setText(text: string): void;
       openedLinks: string[];
       stream(pieces: string[]): number[];
+      streamFull(prefix: string, pieces: string[]): number[];
     };
   }
 }

@@ -4,7 +4,7 @@ import { expect, test } from '../fixtures';
 const packageVersion = (JSON.parse(fs.readFileSync('package.json', 'utf8')) as { version: string }).version;
 
 const views = [
-  { label: 'Chat', heading: 'Chat', slug: 'chat' },
+  { label: 'Chat', heading: 'New chat', slug: 'chat' },
   { label: 'Tutor', heading: 'Physics tutor', slug: 'tutor' },
   { label: 'Mistake check', heading: 'Mistake check', slug: 'mistakes' },
   { label: 'Notes', heading: 'Notes', slug: 'notes' },
@@ -13,9 +13,10 @@ const views = [
 ];
 
 test('the app loads on Chat, connected, with no console errors', async ({ app }) => {
-  await expect(app.getByRole('heading', { level: 1, name: 'Chat' })).toBeVisible();
+  await expect(app.getByRole('heading', { level: 1, name: 'New chat' })).toBeVisible();
   await expect(app.getByTestId('runtime-status')).toHaveText(/llama\.cpp · (CPU|CUDA|VULKAN|METAL)/);
   await expect(app).toHaveTitle('Chat · Phidesk');
+  await expect(app.getByRole('heading', { name: 'What would you like to know?' })).toBeVisible();
 });
 
 test('every view opens from the sidebar, in light and dark themes', async ({ app }) => {
@@ -35,7 +36,12 @@ test('every view opens from the sidebar, in light and dark themes', async ({ app
 });
 
 test('views that need a model say so and link to Models', async ({ app }) => {
-  for (const label of ['Chat', 'Tutor', 'Mistake check']) {
+  await app.getByRole('link', { name: 'Chat' }).click();
+  await expect(app.getByTestId('composer-disabled')).toContainText('No model is loaded');
+  await expect(app.getByRole('textbox', { name: 'Message' })).toBeDisabled();
+  await app.getByRole('button', { name: 'Load one in Models' }).click();
+  await expect(app.getByRole('heading', { level: 1, name: 'Models' })).toBeVisible();
+  for (const label of ['Tutor', 'Mistake check']) {
     await app.getByRole('link', { name: label }).click();
     await app.getByRole('button', { name: 'Go to Models' }).click();
     await expect(app.getByRole('heading', { level: 1, name: 'Models' })).toBeVisible();

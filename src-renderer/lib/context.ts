@@ -15,7 +15,7 @@ export interface AppContext {
   chat: ChatState;
   conversations: ConversationList;
   /** Opens the search palette (Ctrl/Cmd+K). */
-  openSearch(): void;
+  openSearch: () => void;
 }
 
 export const [getAppContext, setAppContext] = createContext<AppContext>();

@@ -13,8 +13,8 @@ export class ConversationList {
   loading = $state(false);
   selecting = $state(false);
   selected = new SvelteSet<number>();
-  /** Recomputed each refresh, so "Today" moves on at midnight. */
-  now = $state(new Date());
+  /** Updated at each refresh, so "Today" moves on at midnight. */
+  now = $state(Date.now());
   groups = $derived(groupByDate(this.items, this.now));
 
   #api: RpcClient;
@@ -37,7 +37,7 @@ export class ConversationList {
       const page = await this.#api.call('conversations.list', { limit: Math.min(limit, 200) });
       this.items = page.items;
       this.nextCursor = page.nextCursor;
-      this.now = new Date();
+      this.now = Date.now();
     } catch {
       // History unavailable: the banner says why.
     } finally {

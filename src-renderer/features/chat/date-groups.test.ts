@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ConversationSummary } from '../../../src-shared/types';
 import { groupByDate } from './date-groups';
 
-const now = new Date(2026, 10, 26, 15, 0);
+const now = new Date(2026, 10, 26, 15, 0).getTime();
 const at = (daysAgo: number, hour = 10) => new Date(2026, 10, 26 - daysAgo, hour).getTime();
 const item = (id: number, updatedAt: number, pinned = false): ConversationSummary => ({
   id,

@@ -8,8 +8,9 @@ export interface DateGroup {
 const day = 24 * 60 * 60 * 1000;
 
 /** Pinned first, then by when they were last active: today, yesterday, the last 7 and 30 days, older. */
-export function groupByDate(items: readonly ConversationSummary[], now: Date): DateGroup[] {
-  const startOfToday = new Date(now.getFullYear(), now.getMonth(), now.getDate()).getTime();
+export function groupByDate(items: readonly ConversationSummary[], now: number): DateGroup[] {
+  const today = new Date(now);
+  const startOfToday = new Date(today.getFullYear(), today.getMonth(), today.getDate()).getTime();
   const buckets: [string, (updatedAt: number) => boolean][] = [
     ['Today', (t) => t >= startOfToday],
     ['Yesterday', (t) => t >= startOfToday - day],

@@ -75,7 +75,7 @@ function blockMath(state: StateBlock, startLine: number, endLine: number, silent
     const lines = [rest];
     let closed = false;
     while (++line < endLine) {
-      const text = state.src.slice(state.bMarks[line]! + state.tShift[line]!, state.eMarks[line]!);
+      const text = state.src.slice(state.bMarks[line]! + state.tShift[line]!, state.eMarks[line]);
       if (text.trimEnd().endsWith(close)) {
         lines.push(text.trimEnd().slice(0, -close.length));
         closed = true;

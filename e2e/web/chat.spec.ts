@@ -1,0 +1,244 @@
+/**
+ * Chat end to end: the real renderer in Chromium, the real web host, the generated Phi-2 model through
+ * the real node-llama-cpp, and the real SQLite history.
+ */
+import fs from 'node:fs';
+import { expect, test } from '../fixtures';
+import { hostCall } from '../support/host-rpc';
+import { endlessTestModel } from '../support/test-models';
+import type { Page } from '@playwright/test';
+import type { RunningWebHost } from '../support/web-host';
+
+test.describe.configure({ mode: 'serial' });
+
+async function prepare(webHost: RunningWebHost, maxTokens = 40): Promise<void> {
+  const state = await hostCall<{ model: unknown }>(webHost, 'engine.status', {});
+  if (!state.model) await hostCall(webHost, 'engine.load', { path: endlessTestModel() });
+  await hostCall(webHost, 'settings.update', { maxTokens, sampling: { seed: 7 } });
+}
+
+const composer = (page: Page) => page.getByRole('textbox', { name: 'Message' });
+const answers = (page: Page) => page.getByTestId('message-assistant');
+
+async function ask(page: Page, text: string): Promise<void> {
+  await composer(page).fill(text);
+  await composer(page).press('Enter');
+  await expect(page.getByTestId('message-user').filter({ hasText: text })).toBeVisible();
+}
+
+async function answered(page: Page): Promise<void> {
+  await expect(answers(page).last()).not.toHaveAttribute('data-status', 'streaming', { timeout: 30_000 });
+}
+
+test('sends a message and streams the answer into a new conversation', async ({ app, webHost }) => {
+  await prepare(webHost, 1500);
+  await app.getByRole('link', { name: 'Chat' }).click();
+  await ask(app, 'What is momentum? (first)');
+  // While it streams: the cursor, live stats and a Stop button.
+  await expect(answers(app).last()).toHaveAttribute('data-status', 'streaming');
+  await expect(app.getByRole('button', { name: 'Stop (Esc)' })).toBeVisible();
+  await answered(app);
+  await expect(answers(app).last()).toHaveAttribute('data-status', 'complete');
+  await expect(app.getByTestId('message-stats').last()).toHaveText(
+    /to first token · [\d.]+ tok\/s · 1500 tokens · reached the length limit/,
+  );
+  await expect(app).toHaveURL(/#\/chat\/\d+$/);
+  const sidebar = app.getByTestId('conversation-list');
+  await expect(sidebar.getByRole('region', { name: 'Today' })).toContainText('What is momentum? (first)');
+  await expect(app.getByTestId('announcer')).toHaveText('Answer complete.');
+  await expect(app.getByTestId('context-meter')).toContainText('/ 2,048 tokens');
+});
+
+test('stops mid-answer with Esc, keeps the partial text, and continues it', async ({ app, webHost }) => {
+  await prepare(webHost, 4000);
+  await app.getByRole('link', { name: 'Chat' }).click();
+  await app.getByRole('button', { name: /New chat/ }).click();
+  await ask(app, 'Tell me everything (stop me)');
+  await expect(answers(app).last().locator('.markdown')).not.toBeEmpty();
+  await app.keyboard.press('Escape');
+  await expect(answers(app).last()).toHaveAttribute('data-status', 'stopped');
+  await expect(answers(app).last()).toContainText('Stopped.');
+  const partial = (await answers(app).last().locator('.markdown').textContent()) ?? '';
+  expect(partial.length).toBeGreaterThan(0);
+
+  await hostCall(webHost, 'settings.update', { maxTokens: 4000 });
+  await answers(app).last().getByRole('button', { name: 'Continue' }).click();
+  await expect(answers(app).last()).toHaveAttribute('data-status', 'streaming');
+  await app.getByRole('button', { name: 'Stop (Esc)' }).click();
+  await expect(answers(app).last()).toHaveAttribute('data-status', 'stopped');
+  const continued = (await answers(app).last().locator('.markdown').textContent()) ?? '';
+  expect(continued.startsWith(partial.slice(0, 20))).toBe(true);
+  expect(continued.length).toBeGreaterThan(partial.length);
+});
+
+test('regenerates, edits and switches between the versions', async ({ app, webHost }) => {
+  await prepare(webHost);
+  await app.getByRole('link', { name: 'Chat' }).click();
+  await app.getByRole('button', { name: /New chat/ }).click();
+  await ask(app, 'Original question');
+  await answered(app);
+
+  await answers(app).last().hover();
+  await answers(app).last().getByRole('button', { name: 'Regenerate' }).click();
+  await answered(app);
+  await expect(answers(app).last().getByTestId('branch-switcher')).toContainText('2/2');
+  await answers(app).last().getByRole('button', { name: 'Previous version' }).click();
+  await expect(answers(app).last().getByTestId('branch-switcher')).toContainText('1/2');
+
+  const question = app.getByTestId('message-user').last();
+  await question.hover();
+  await question.getByRole('button', { name: 'Edit and resend' }).click();
+  await app.getByRole('textbox', { name: 'Edit message' }).fill('Edited question');
+  await app.getByRole('textbox', { name: 'Edit message' }).press('Enter');
+  await expect(app.getByTestId('message-user').last()).toContainText('Edited question');
+  await answered(app);
+  await expect(app.getByTestId('message-user').last().getByTestId('branch-switcher')).toContainText('2/2');
+  await app.getByTestId('message-user').last().getByRole('button', { name: 'Previous version' }).click();
+  await expect(app.getByTestId('message-user').last()).toContainText('Original question');
+  // Back on the original question, the newest of its answers shows.
+  await expect(answers(app).last().getByTestId('branch-switcher')).toContainText('2/2');
+});
+
+test('renames, pins, deletes with undo, and deletes several at once', async ({ app, webHost }) => {
+  await prepare(webHost);
+  await app.getByRole('link', { name: 'Chat' }).click();
+  for (const text of ['Alpha topic', 'Beta topic', 'Gamma topic']) {
+    await app.getByRole('button', { name: /New chat/ }).click();
+    await ask(app, text);
+    await answered(app);
+  }
+  const sidebar = app.getByTestId('conversation-list');
+  const item = (title: string) => sidebar.getByTestId('conversation-item').filter({ hasText: title });
+
+  await item('Alpha topic').hover();
+  await item('Alpha topic').getByRole('button', { name: 'Rename' }).click();
+  await app.getByRole('textbox', { name: 'Conversation title' }).fill('Renamed alpha');
+  await app.getByRole('textbox', { name: 'Conversation title' }).press('Enter');
+  await expect(item('Renamed alpha')).toBeVisible();
+
+  await item('Renamed alpha').hover();
+  await item('Renamed alpha').getByRole('button', { name: 'Pin' }).click();
+  await expect(sidebar.getByRole('region', { name: 'Pinned' })).toContainText('Renamed alpha');
+
+  await item('Beta topic').hover();
+  await item('Beta topic').getByRole('button', { name: 'Delete' }).click();
+  await expect(item('Beta topic')).toHaveCount(0);
+  await app.getByRole('button', { name: 'Undo' }).click();
+  await expect(item('Beta topic')).toBeVisible();
+
+  await app.getByRole('button', { name: 'Select' }).click();
+  await app.getByRole('checkbox', { name: 'Select Beta topic' }).check();
+  await app.getByRole('checkbox', { name: 'Select Gamma topic' }).check();
+  await app.getByRole('button', { name: 'Delete 2' }).click();
+  await expect(item('Beta topic')).toHaveCount(0);
+  await expect(item('Gamma topic')).toHaveCount(0);
+  await expect(app.getByRole('status').filter({ hasText: '2 conversations deleted.' })).toBeVisible();
+});
+
+test('searches across chats with highlighted snippets and jumps to the message', async ({ app, webHost }) => {
+  await prepare(webHost);
+  await app.getByRole('link', { name: 'Chat' }).click();
+  await app.getByRole('button', { name: /New chat/ }).click();
+  await ask(app, 'Remember the word xylophonic please');
+  await answered(app);
+  await app.getByRole('button', { name: /New chat/ }).click();
+  await app.keyboard.press('Control+k');
+  await app.getByRole('textbox', { name: 'Search' }).fill('xylophon');
+  const result = app.getByTestId('search-results').getByRole('option').first();
+  await expect(result).toContainText('Remember the word');
+  await expect(result.locator('mark')).toHaveText('xylophonic');
+  await app.getByRole('textbox', { name: 'Search' }).press('Enter');
+  await expect(app.getByTestId('message-user').filter({ hasText: 'xylophonic' })).toBeInViewport();
+  await expect(app).toHaveURL(/#\/chat\/\d+$/);
+});
+
+test('exports a conversation as Markdown', async ({ app, webHost }) => {
+  await prepare(webHost);
+  await app.getByRole('link', { name: 'Chat' }).click();
+  await app.getByRole('button', { name: /New chat/ }).click();
+  await ask(app, 'Export this question');
+  await answered(app);
+  const download = app.waitForEvent('download');
+  await app.getByRole('button', { name: 'Export as Markdown' }).click();
+  const file = await (await download).path();
+  const markdown = fs.readFileSync(file, 'utf8');
+  expect(markdown).toContain('# Export this question');
+  expect(markdown).toContain('## You\n\nExport this question');
+  expect(markdown).toContain('## Phidesk');
+});
+
+test('keeps the history across a reload', async ({ app, webHost }) => {
+  await prepare(webHost);
+  await app.getByRole('link', { name: 'Chat' }).click();
+  await app.getByRole('button', { name: /New chat/ }).click();
+  await ask(app, 'Survive a reload');
+  await answered(app);
+  const answer = await answers(app).last().locator('.markdown').innerHTML();
+  await app.reload();
+  await expect(app.getByTestId('message-user').filter({ hasText: 'Survive a reload' })).toBeVisible();
+  expect(await answers(app).last().locator('.markdown').innerHTML()).toBe(answer);
+  await expect(app.getByTestId('conversation-list')).toContainText('Survive a reload');
+});
+
+test('picks up an answer still streaming after a reload (C4)', async ({ app, webHost }) => {
+  await prepare(webHost, 1800);
+  await app.getByRole('link', { name: 'Chat' }).click();
+  await app.getByRole('button', { name: /New chat/ }).click();
+  await ask(app, 'Long answer across a reload');
+  await expect(answers(app).last().locator('.markdown')).not.toBeEmpty();
+  await app.reload();
+  // The same answer, still growing, then finished and saved.
+  await expect(answers(app).last()).toHaveAttribute('data-status', 'streaming');
+  const before = ((await answers(app).last().locator('.markdown').textContent()) ?? '').length;
+  await expect
+    .poll(async () => ((await answers(app).last().locator('.markdown').textContent()) ?? '').length)
+    .toBeGreaterThan(before);
+  await answered(app);
+  await expect(answers(app).last()).toHaveAttribute('data-status', 'complete');
+  await expect(app.getByTestId('message-stats').last()).toContainText('1800 tokens');
+});
+
+test('refuses empty and oversized messages in the composer (I3, I14)', async ({ app, webHost }) => {
+  await prepare(webHost);
+  await app.getByRole('link', { name: 'Chat' }).click();
+  await app.getByRole('button', { name: /New chat/ }).click();
+  await composer(app).fill('   \n  ');
+  await expect(app.getByRole('button', { name: 'Send' })).toBeDisabled();
+  await composer(app).fill(' '.repeat(1024 * 1024));
+  await expect(app.getByRole('button', { name: 'Send' })).toBeDisabled();
+  await expect(app.locator('#composer-hint')).toContainText('Too long: 1,048,576 characters');
+  await composer(app).fill('word '.repeat(2500));
+  await expect(app.locator('#composer-hint')).toContainText(/Too long for the model: [\d,]+ tokens/);
+  await expect(app.getByRole('button', { name: 'Send' })).toBeDisabled();
+});
+
+test('Ctrl+N starts a new chat', async ({ app, webHost }) => {
+  await prepare(webHost);
+  await app.getByRole('link', { name: 'Chat' }).click();
+  await app.getByTestId('conversation-item').first().locator('button.open').click();
+  await expect(app).toHaveURL(/#\/chat\/\d+$/);
+  await app.keyboard.press('Control+n');
+  await expect(app).toHaveURL(/#\/chat$/);
+  await expect(app.getByRole('heading', { name: 'What would you like to know?' })).toBeVisible();
+  await expect(composer(app)).toBeFocused();
+});
+
+test('imports a conversation from JSON and renders its Markdown and math', async ({ app }) => {
+  await app.getByRole('link', { name: 'Chat' }).click();
+  const chooser = app.waitForEvent('filechooser');
+  await app.getByRole('button', { name: 'Import', exact: true }).click();
+  await (await chooser).setFiles('e2e/data/skier-conversation.json');
+  await expect(app.getByRole('heading', { level: 1, name: 'Skier on a frictionless slope' })).toBeVisible();
+  const answer = answers(app).last();
+  await expect(answer.locator('.katex-display')).toHaveCount(1);
+  await expect(answer.locator('.code-block')).toContainText('sqrt(2 * g * H)');
+  for (const scheme of ['light', 'dark'] as const) {
+    await app.emulateMedia({ colorScheme: scheme });
+    await app.screenshot({ path: `e2e/screenshots/chat-conversation-${scheme}.png` });
+  }
+  await app.keyboard.press('Control+k');
+  await app.getByRole('textbox', { name: 'Search' }).fill('frictionless');
+  await expect(app.getByTestId('search-results')).toBeVisible();
+  await app.screenshot({ path: 'e2e/screenshots/search-dark.png' });
+  await app.keyboard.press('Escape');
+});
