@@ -70,7 +70,7 @@ test('renders Markdown, highlighted code with a copy button, and every math deli
       '\\[\\sqrt{2 \\cdot 9.81 \\cdot 40}\\]',
     ].join('\n'),
   );
-  const view = page.locator('.markdown');
+  const view = page.locator('#view .markdown');
   await expect(view.locator('h1')).toHaveText('Heading');
   await expect(view.locator('li')).toHaveCount(2);
   await expect(view.locator('table td')).toHaveCount(2);
@@ -88,13 +88,13 @@ test('streams piece by piece, with unfinished math and code shown gracefully', a
   // Every prefix, as a stream delivers it: nothing throws, nothing is lost.
   const pieces = [...answer].map((character) => character);
   await page.evaluate((all) => window.harness.stream(all), pieces);
-  await expect(page.locator('.markdown .katex')).toHaveCount(2);
-  await expect(page.locator('.markdown pre code')).toHaveText('const a = 1;\n');
+  await expect(page.locator('#view .markdown .katex')).toHaveCount(2);
+  await expect(page.locator('#view .markdown pre code')).toHaveText('const a = 1;\n');
   // Mid-stream states: an open display formula and an open code fence.
   await render(page, 'Text\n\n$$\\frac{1}{');
-  await expect(page.locator('.markdown .katex-error, .markdown .katex')).not.toHaveCount(0);
+  await expect(page.locator('#view .markdown .katex-error, .markdown .katex')).not.toHaveCount(0);
   await render(page, 'Text\n\n```python\nprint(');
-  await expect(page.locator('.markdown pre code')).toContainText('print(');
+  await expect(page.locator('#view .markdown pre code')).toContainText('print(');
   expect(problems).toEqual([]);
 });
 
@@ -114,9 +114,9 @@ test('neutralises HTML and link attacks in model output (I6)', async ({ page }) 
       '<a href="javascript:window.pwned=1" onclick="window.pwned=1">raw link</a>',
     ].join('\n\n'),
   );
-  for (const link of await page.locator('.markdown a').all()) await link.click();
+  for (const link of await page.locator('#view .markdown a').all()) await link.click();
   const dom = await page.evaluate(() => {
-    const root = document.querySelector('.markdown')!;
+    const root = document.querySelector('#view .markdown')!;
     const all = [...root.querySelectorAll('*')];
     return {
       pwned: (window as unknown as { pwned: number }).pwned,
@@ -134,16 +134,16 @@ test('neutralises HTML and link attacks in model output (I6)', async ({ page }) 
     expect(dom.elements).not.toContain(tag);
   expect(dom.hrefs.filter((href) => !/^https?:|^mailto:/i.test(href!))).toEqual([]);
   expect(dom.bodyVisible).toBe(true);
-  await expect(page.locator('.markdown')).toContainText('<img src=x onerror');
+  await expect(page.locator('#view .markdown')).toContainText('<img src=x onerror');
 });
 
 test('never loads remote images (I7)', async ({ page }) => {
   await openHarness(page);
   await render(page, `![chart](${outsideOrigin}/chart.png)\n\n![logo][l]\n\n[l]: ${outsideOrigin}/logo.png`);
-  await expect(page.locator('.markdown .blocked-image')).toHaveCount(2);
+  await expect(page.locator('#view .markdown .blocked-image')).toHaveCount(2);
   await page.waitForTimeout(300);
   expect(outsideRequests).toBe(0);
-  await expect(page.locator('.markdown img')).toHaveCount(0);
+  await expect(page.locator('#view .markdown img')).toHaveCount(0);
 });
 
 test('keeps KaTeX from linking, loading or hanging (I8)', async ({ page }) => {
@@ -161,7 +161,7 @@ test('keeps KaTeX from linking, loading or hanging (I8)', async ({ page }) => {
       'Unfinished $\\frac{1}{',
     ].join('\n\n'),
   );
-  const root = page.locator('.markdown');
+  const root = page.locator('#view .markdown');
   await expect(root.locator('a')).toHaveCount(0);
   await expect(root.locator('img')).toHaveCount(0);
   await expect(root.locator('[data-foo]')).toHaveCount(0);
@@ -179,15 +179,15 @@ test('stays responsive on Markdown bombs (I9)', async ({ page }) => {
   ];
   for (const bomb of bombs) {
     await render(page, bomb);
-    expect(await page.evaluate(() => document.querySelectorAll('.markdown *').length)).toBeLessThan(100_000);
+    expect(await page.evaluate(() => document.querySelectorAll('#view .markdown *').length)).toBeLessThan(100_000);
   }
-  await expect(page.locator('.markdown .truncated')).toContainText('more characters are not shown');
+  await expect(page.locator('#view .markdown .truncated')).toContainText('more characters are not shown');
 });
 
 test('sends links to the app’s handler instead of following them', async ({ page }) => {
   await openHarness(page);
   await render(page, '[Phi-2](https://huggingface.co/microsoft/phi-2)');
-  await page.locator('.markdown a').click();
+  await page.locator('#view .markdown a').click();
   expect(await page.evaluate(() => window.harness.openedLinks)).toEqual([
     'https://huggingface.co/microsoft/phi-2',
   ]);
