@@ -179,7 +179,9 @@ test('stays responsive on Markdown bombs (I9)', async ({ page }) => {
   ];
   for (const bomb of bombs) {
     await render(page, bomb);
-    expect(await page.evaluate(() => document.querySelectorAll('#view .markdown *').length)).toBeLessThan(100_000);
+    expect(await page.evaluate(() => document.querySelectorAll('#view .markdown *').length)).toBeLessThan(
+      100_000,
+    );
   }
   await expect(page.locator('#view .markdown .truncated')).toContainText('more characters are not shown');
 });
