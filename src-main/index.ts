@@ -8,6 +8,7 @@ import { app, dialog, type BrowserWindow } from 'electron';
 import { createCore, type Core } from './core/create-core';
 import { createLogger } from './core/log';
 import { resolveDataDir } from './core/paths';
+import { desktopActions } from './app/desktop-actions';
 import { confirmAndOpenExternal } from './app/external-links';
 import { bindContractToWindow } from './app/ipc';
 import { installMenu } from './app/menu';
@@ -56,8 +57,10 @@ function start(): void {
     sqliteBinding: app.isPackaged
       ? packagedSqliteBinding(process.resourcesPath)
       : devElectronSqliteBinding(app.getAppPath(), process.versions.electron),
+    resourcesDir: path.join(app.getAppPath(), 'resources'),
     log,
     openExternal: (url) => confirmAndOpenExternal(url, mainWindow),
+    desktop: desktopActions(() => mainWindow),
   });
   const { bus } = core;
   installMenu((command) => bus.emit('app.command', command), !app.isPackaged);

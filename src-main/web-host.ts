@@ -24,7 +24,13 @@ async function main(): Promise<void> {
   }
 
   const dataDir = resolveDataDir();
-  const core = createCore({ host: 'browser', appVersion: packageJson.version, dataDir, log });
+  const core = createCore({
+    host: 'browser',
+    appVersion: packageJson.version,
+    dataDir,
+    resourcesDir: path.join(import.meta.dirname, '../../resources'),
+    log,
+  });
   const server = await startWebServer({
     rpc: core.rpc,
     rendererDir: path.join(import.meta.dirname, '../renderer'),

@@ -14,7 +14,11 @@ import {
   type AppInfo,
   type ChatStarted,
   type ConversationDetail,
+  type CatalogItem,
   type ContextUsage,
+  type DownloadState,
+  type FitEstimate,
+  type InstalledModel,
   type ConversationSummary,
   type EngineState,
   type GenerationDelta,
@@ -148,6 +152,30 @@ export const requestSchemas = {
 
   'app.openExternal': z.strictObject({ url: z.url({ protocol: /^(https?|mailto)$/ }).max(4096) }),
 
+  'models.catalog': noParams,
+  'models.list': noParams,
+  'models.import': z.strictObject({ path: filePath, copy: z.boolean().default(false) }),
+  'models.remove': z.strictObject({ path: filePath }),
+  'models.load': z.strictObject({ path: filePath }),
+  'models.setDefault': z.strictObject({ path: filePath.nullable() }),
+  'models.fit': z.strictObject({
+    path: filePath,
+    contextSize: z.int().min(64).max(limits.contextSize).optional(),
+    gpuLayers: z.int().min(0).max(limits.gpuLayers).optional(),
+  }),
+  /** Shows a model (or, without a path, the models folder) in the system's file manager. */
+  'models.reveal': z.strictObject({ path: filePath.optional() }),
+  /** Asks for a .gguf file with the system's dialog (desktop); browser mode types a path instead. */
+  'models.chooseFile': noParams,
+
+  'downloads.list': noParams,
+  'downloads.start': z.strictObject({ catalogId: z.string().min(1).max(100) }),
+  'downloads.pause': z.strictObject({ id: z.string().min(1).max(100) }),
+  'downloads.resume': z.strictObject({ id: z.string().min(1).max(100) }),
+  'downloads.cancel': z.strictObject({ id: z.string().min(1).max(100) }),
+  /** A Hugging Face token for gated repositories (kept locally, never sent back to the page). */
+  'downloads.setToken': z.strictObject({ token: z.string().trim().max(200).nullable() }),
+
   'settings.get': noParams,
   'settings.update': settingsPatchSchema.strict(),
 
@@ -190,6 +218,21 @@ export interface Results {
   'notes.update': Note;
   'notes.delete': { deleted: boolean };
   'app.openExternal': { handledBy: 'desktop' | 'renderer'; opened: boolean };
+  'models.catalog': CatalogItem[];
+  'models.list': { models: InstalledModel[]; folder: string };
+  'models.import': InstalledModel;
+  'models.remove': { removed: boolean; fileDeleted: boolean };
+  'models.load': LoadedModel;
+  'models.setDefault': { defaultModel: string | null };
+  'models.fit': FitEstimate;
+  'models.reveal': { handledBy: 'desktop' | 'renderer'; path: string };
+  'models.chooseFile': { handledBy: 'desktop'; path: string | null } | { handledBy: 'renderer' };
+  'downloads.list': { downloads: DownloadState[]; hasToken: boolean };
+  'downloads.start': DownloadState;
+  'downloads.pause': { paused: boolean };
+  'downloads.resume': DownloadState;
+  'downloads.cancel': { cancelled: boolean };
+  'downloads.setToken': { hasToken: boolean };
   'settings.get': AppSettings;
   'settings.update': AppSettings;
   'store.status': StoreStatus;
@@ -211,6 +254,9 @@ export interface Events {
   /** Conversations were created, renamed, pinned, deleted or answered: lists should refresh. */
   'conversations.changed': { ids: number[] };
   'settings.changed': AppSettings;
+  'downloads.changed': DownloadState[];
+  /** Installed models were added, removed or changed (default, last used). */
+  'models.changed': Record<string, never>;
 }
 
 export type Method = keyof typeof requestSchemas;

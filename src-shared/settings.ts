@@ -33,6 +33,8 @@ export const appSettingsSchema = z.strictObject({
   gpuLayers: z.union([z.literal('auto'), z.int().min(0).max(limits.gpuLayers)]),
   threads: z.union([z.literal('auto'), z.int().min(1).max(limits.threads)]),
   contextSize: z.union([z.literal('auto'), z.int().min(256).max(limits.contextSize)]),
+  /** The model loaded at startup. */
+  defaultModel: z.string().max(limits.pathChars).nullable(),
 });
 export type AppSettings = z.infer<typeof appSettingsSchema>;
 
@@ -74,6 +76,7 @@ export const defaultSettings: AppSettings = {
   gpuLayers: 'auto',
   threads: 'auto',
   contextSize: 'auto',
+  defaultModel: null,
 };
 
 /** A change to some settings; `sampling` may change some of its fields. */

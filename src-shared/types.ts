@@ -309,3 +309,52 @@ export interface ContextUsage {
   /** The last message alone is too long to send. */
   tooLong: boolean;
 }
+
+/** A model Phidesk offers to download (resources/models/catalog.json). */
+export interface CatalogEntry {
+  id: string;
+  name: string;
+  quantization: string;
+  file: string;
+  /** Exact when `sizeExact`; otherwise approximate until read from Hugging Face before downloading. */
+  sizeBytes: number;
+  sizeExact: boolean;
+  /** Known in advance, or read from Hugging Face (the file's LFS oid) before downloading. */
+  sha256: string | null;
+  /** Memory needed at the trained context with no GPU offload. */
+  ramBytes: number;
+  recommended?: boolean | undefined;
+  summary: string;
+}
+
+export interface CatalogItem extends CatalogEntry {
+  url: string;
+  /** Where it is installed, if it is. */
+  installedPath: string | null;
+  fit: { verdict: FitEstimate['verdict']; reason: string };
+}
+
+export type DownloadStatus = 'starting' | 'downloading' | 'paused' | 'verifying' | 'failed' | 'complete';
+
+export interface DownloadState {
+  id: string;
+  name: string;
+  url: string;
+  /** Where the finished file goes (it is written as `<path>.part` until verified). */
+  path: string;
+  receivedBytes: number;
+  totalBytes: number | null;
+  bytesPerSecond: number;
+  secondsLeft: number | null;
+  status: DownloadStatus;
+  error: string | null;
+}
+
+export interface InstalledModel extends RegisteredModel {
+  /** False when the file has gone (moved or deleted outside Phidesk). */
+  exists: boolean;
+  isDefault: boolean;
+  loaded: boolean;
+  /** Phidesk's own copy, in its models folder (deleting removes the file too). */
+  inModelsFolder: boolean;
+}

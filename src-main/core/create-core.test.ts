@@ -3,11 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { AppInfo, LlamaRuntimeStatus } from '../../src-shared/types';
+import { testCoreOptions } from '../test-support/core';
 import { createCore } from './create-core';
-import { createLogger } from './log';
 
 const dataDir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'phidesk-core-')), 'nested', 'data');
-const core = createCore({ host: 'browser', appVersion: '1.2.3', dataDir, log: createLogger('test') });
+const core = createCore(testCoreOptions(dataDir, { appVersion: '1.2.3' }));
 afterAll(() => core.dispose());
 
 describe('createCore', () => {

@@ -14,6 +14,9 @@ import { Diagnostics } from './diagnostics/diagnostics';
 import { Engine } from './engine/engine';
 import { engineHandlers } from './engine/handlers';
 import { LlamaRuntime } from './engine/llama-runtime';
+import { huggingFaceEndpoint, loadCatalog } from './models/catalog';
+import { modelHandlers } from './models/handlers';
+import { ModelsService, type DesktopActions, type ModelsServiceOptions } from './models/models-service';
 import { EventBus } from './event-bus';
 import type { Logger } from './log';
 import { RpcServer, type Handlers } from './rpc/rpc-server';
@@ -29,6 +32,12 @@ export interface CoreOptions {
   /** better-sqlite3 binary for this runtime; undefined uses the one npm built for Node. */
   sqliteBinding?: string | undefined;
   log: Logger;
+  /** Runtime assets: prompts, the problem bank, the model catalog. */
+  resourcesDir: string;
+  /** Native dialogs and the file manager (the desktop app only). */
+  desktop?: DesktopActions | undefined;
+  /** Test seams for downloads (see ModelsServiceOptions). */
+  downloads?: Pick<ModelsServiceOptions, 'freeSpace' | 'dispatcher' | 'retryDelaysMs'> | undefined;
   /**
    * Opens a link in the system browser after the person confirms it, in a dialog the page cannot fake
    * (the desktop app). Without it (browser mode), the page opens links itself.
@@ -44,6 +53,9 @@ export interface Core {
   store: Store | null;
   storeStatus: StoreStatus;
   chat: ChatService | null;
+  models: ModelsService | null;
+  /** Resolves once startup work (downloads to resume, the models folder, the default model) has begun. */
+  ready: Promise<void>;
   /** Saves what is streaming (marked interrupted) and releases everything. */
   dispose(): Promise<void>;
 }
@@ -70,6 +82,26 @@ export function createCore(options: CoreOptions): Core {
   const requireStore = () => {
     if (!store) throw unavailable();
     return store;
+  };
+  const models =
+    store && settings
+      ? new ModelsService({
+          store,
+          engine,
+          runtime: llama,
+          settings,
+          bus,
+          log: options.log,
+          dataDir: options.dataDir,
+          catalog: loadCatalog(options.resourcesDir),
+          endpoint: huggingFaceEndpoint(),
+          desktop: options.desktop,
+          ...options.downloads,
+        })
+      : null;
+  const requireModels = () => {
+    if (!models) throw unavailable();
+    return models;
   };
   const requireSettings = () => {
     if (!settings) throw unavailable();
@@ -104,11 +136,15 @@ export function createCore(options: CoreOptions): Core {
     ...engineHandlers(engine),
     ...chatHandlers(requireChat, requireStore),
     ...storeHandlers(requireStore, bus, options.dataDir),
+    ...modelHandlers(requireModels),
   };
   const rpc = new RpcServer(handlers, bus, (error, method) => options.log.error(`${method} failed`, error));
 
   // Load llama.cpp in the background; its status reaches the renderer as an event.
   llama.get().catch((error: unknown) => options.log.warn('llama.cpp runtime unavailable', error));
+  const ready =
+    models?.start().catch((error: unknown) => options.log.error('Could not prepare the models', error)) ??
+    Promise.resolve();
 
   return {
     bus,
@@ -117,8 +153,11 @@ export function createCore(options: CoreOptions): Core {
     store,
     storeStatus,
     chat,
+    models,
+    ready,
     async dispose() {
       chat?.shutdown();
+      models?.downloads.dispose();
       diagnostics.dispose();
       await engine.dispose();
       await llama.dispose();

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { limits } from '../../src-shared/limits';
+import { testCoreOptions } from '../test-support/core';
 import { createCore, type Core } from '../core/create-core';
 import { sessionCookieName } from '../core/http/guard';
 import { createLogger } from '../core/log';
@@ -24,7 +25,7 @@ beforeAll(async () => {
   fs.writeFileSync(path.join(rendererDir, 'assets', 'app-123.js'), 'console.log(1)');
   fs.writeFileSync(path.join(root, 'secret.txt'), 'outside the renderer');
   const log = createLogger('test');
-  core = createCore({ host: 'browser', appVersion: '9.9.9', dataDir: path.join(root, 'data'), log });
+  core = createCore(testCoreOptions(path.join(root, 'data'), { appVersion: '9.9.9' }));
   server = await startWebServer({ rpc: core.rpc, rendererDir, token, port: 0, log });
   auth = { Authorization: `Bearer ${token}` };
 });

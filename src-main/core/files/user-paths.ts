@@ -9,8 +9,11 @@ import path from 'node:path';
 import { AppError } from '../../../src-shared/errors';
 
 export interface PathRules {
-  /** Folders the path must be inside (after resolving symlinks). */
-  roots: readonly string[];
+  /**
+   * Folders the path must be inside (after resolving symlinks). Reading a file the person picked may be
+   * allowed `anywhere` (models live on other drives); writing is always confined.
+   */
+  roots: readonly string[] | 'anywhere';
   /** `file`: must exist; `new`: its folder must exist (a file may be created or replaced). */
   mode: 'file' | 'new';
   /** Accepted extensions, with the dot. */
@@ -42,8 +45,17 @@ export function resolveUserPath(given: string, rules: PathRules): string {
         : `The folder ${path.dirname(normalised)} does not exist.`,
     );
   }
-  const roots = rules.roots.map((root) => safeRealpath(root));
-  if (!roots.some((root) => real === root || real.startsWith(root + path.sep))) {
+  // A link named model.gguf must lead to a .gguf file too.
+  if (rules.extensions && !rules.extensions.includes(path.extname(real).toLowerCase())) {
+    throw new AppError(
+      'invalid_input',
+      `${normalised} leads to ${real}, which does not end with ${rules.extensions.join(' or ')}.`,
+    );
+  }
+  if (rules.roots === 'anywhere' && rules.mode !== 'file')
+    throw new Error('only existing files may be read from anywhere');
+  const roots = rules.roots === 'anywhere' ? null : rules.roots.map((root) => safeRealpath(root));
+  if (roots && !roots.some((root) => real === root || real.startsWith(root + path.sep))) {
     throw new AppError('invalid_input', `${normalised} is outside the folders Phidesk may use.`);
   }
   if (rules.mode === 'file' && !fs.statSync(real).isFile())

@@ -2,13 +2,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { testCoreOptions } from '../../test-support/core';
 import { createCore } from '../create-core';
-import { createLogger } from '../log';
 import { tempDir } from '../../test-support/engine';
 import type { ConversationDetail, ConversationSummary } from '../../../src-shared/types';
 
 const dataDir = tempDir('phidesk-handlers-');
-const core = createCore({ host: 'browser', appVersion: 'test', dataDir, log: createLogger('test', 'error') });
+const core = createCore(testCoreOptions(dataDir));
 afterAll(() => core.dispose());
 
 const call = async <T>(method: string, params: unknown): Promise<T> => {
@@ -162,23 +162,13 @@ describe('store over the contract', () => {
 describe('a database from a newer Phidesk (F5)', () => {
   it('starts the app anyway and says why history is unavailable', async () => {
     const dir = tempDir('phidesk-newer-');
-    const first = createCore({
-      host: 'browser',
-      appVersion: 'test',
-      dataDir: dir,
-      log: createLogger('test', 'error'),
-    });
+    const first = createCore(testCoreOptions(dir));
     await first.dispose();
     const Database = (await import('better-sqlite3')).default;
     const db = new Database(path.join(dir, 'phidesk.db'));
     db.pragma('user_version = 99');
     db.close();
-    const core2 = createCore({
-      host: 'browser',
-      appVersion: 'test',
-      dataDir: dir,
-      log: createLogger('test', 'error'),
-    });
+    const core2 = createCore(testCoreOptions(dir));
     expect(core2.storeStatus).toMatchObject({ state: 'failed', error: { code: 'database_too_new' } });
     const outcome = await core2.rpc.handle('conversations.list', {});
     expect(outcome).toMatchObject({

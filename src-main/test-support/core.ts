@@ -1,0 +1,17 @@
+import path from 'node:path';
+import type { CoreOptions } from '../core/create-core';
+import { createLogger } from '../core/log';
+
+export const resourcesDir = path.resolve(import.meta.dirname, '../../resources');
+
+/** Options for a real core in a test: browser host, this checkout's resources, quiet logs. */
+export function testCoreOptions(dataDir: string, extra: Partial<CoreOptions> = {}): CoreOptions {
+  return {
+    host: 'browser',
+    appVersion: 'test',
+    dataDir,
+    resourcesDir,
+    log: createLogger('test', 'error'),
+    ...extra,
+  };
+}
