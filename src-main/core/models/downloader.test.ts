@@ -36,8 +36,9 @@ function setup(options: Partial<DownloaderOptions> = {}) {
     modelsDir,
     bus,
     log: createLogger('test', 'error'),
-    onComplete: async (file, sha256) => {
+    onComplete: (file, sha256) => {
       completed.push({ file, sha256 });
+      return Promise.resolve();
     },
     token: () => token,
     retryDelaysMs: [10, 10, 10],
@@ -126,7 +127,7 @@ describe('Downloader', () => {
       modelsDir: first.modelsDir,
       bus: new EventBus(),
       log: createLogger('test', 'error'),
-      onComplete: async () => {},
+      onComplete: () => Promise.resolve(),
       token: () => null,
       retryDelaysMs: [60_000],
     });
