@@ -12,10 +12,16 @@ const views = [
   { label: 'Settings', heading: 'Settings', slug: 'settings' },
 ];
 
-test('the app loads on Chat, connected, with no console errors', async ({ app }) => {
-  await expect(app.getByRole('heading', { level: 1, name: 'New chat' })).toBeVisible();
+test('with no model, the app opens on the Models welcome, connected, with no console errors (M1)', async ({
+  app,
+}) => {
+  await expect(app.getByRole('heading', { name: 'Welcome to Phidesk' })).toBeVisible();
+  await expect(app.getByRole('button', { name: /Download Phi-2 Q4_K_M \(/ })).toBeVisible();
+  await expect(app.getByRole('textbox', { name: 'A .gguf file on this computer' })).toBeVisible();
   await expect(app.getByTestId('runtime-status')).toHaveText(/llama\.cpp · (CPU|CUDA|VULKAN|METAL)/);
-  await expect(app).toHaveTitle('Chat · Phidesk');
+  await expect(app).toHaveTitle('Models · Phidesk');
+  await app.screenshot({ path: 'e2e/screenshots/first-run-light.png', fullPage: true });
+  await app.getByRole('link', { name: 'Chat' }).click();
   await expect(app.getByRole('heading', { name: 'What would you like to know?' })).toBeVisible();
 });
 

@@ -21,6 +21,8 @@ export interface Faults {
   requireToken?: string | undefined;
   /** Send the whole file (200) even when a Range is asked for. */
   ignoreRange?: boolean | undefined;
+  /** Pace file responses, so progress can be watched. */
+  bytesPerSecond?: number | undefined;
 }
 
 export interface ServedRequest {
@@ -115,11 +117,19 @@ export async function startModelServer(
     } else {
       response.writeHead(200, { 'Content-Length': promised, 'Accept-Ranges': 'bytes' });
     }
-    const slice = body.subarray(start);
+    let slice = body.subarray(start);
+    let drop = false;
     if (faults.dropAfterBytes !== undefined && faults.dropAfterBytes < slice.length) {
-      const cut = faults.dropAfterBytes;
+      slice = slice.subarray(0, faults.dropAfterBytes);
       faults.dropAfterBytes = undefined;
-      response.write(slice.subarray(0, cut), () => response.socket?.destroy());
+      drop = true;
+    }
+    if (faults.bytesPerSecond) {
+      void paced(response, slice, faults.bytesPerSecond, drop || slice.length < promised - start);
+      return;
+    }
+    if (drop) {
+      response.write(slice, () => response.socket?.destroy());
       return;
     }
     if (slice.length < promised - start) {
@@ -132,4 +142,20 @@ export async function startModelServer(
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   state.endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return state;
+}
+
+/** Writes in small pieces at a steady rate, then ends or hangs up. */
+async function paced(
+  response: http.ServerResponse,
+  data: Buffer,
+  bytesPerSecond: number,
+  hangUp: boolean,
+): Promise<void> {
+  const piece = 16 * 1024;
+  for (let offset = 0; offset < data.length && !response.destroyed; offset += piece) {
+    response.write(data.subarray(offset, offset + piece));
+    await new Promise((resolve) => setTimeout(resolve, (piece / bytesPerSecond) * 1000));
+  }
+  if (hangUp) response.socket?.destroy();
+  else response.end();
 }

@@ -1,6 +1,7 @@
 import { createContext } from 'svelte';
 import type { ChatState } from '../features/chat/chat-state.svelte';
 import type { ConversationList } from '../features/chat/conversation-list.svelte';
+import type { ModelsState } from '../features/models/models-state.svelte';
 import type { BackendState } from './state/backend.svelte';
 import type { Router } from './state/router.svelte';
 import type { SettingsState } from './state/settings.svelte';
@@ -14,6 +15,7 @@ export interface AppContext {
   toasts: ToastState;
   chat: ChatState;
   conversations: ConversationList;
+  models: ModelsState;
   /** Opens the search palette (Ctrl/Cmd+K). */
   openSearch: () => void;
 }

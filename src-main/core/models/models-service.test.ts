@@ -135,16 +135,16 @@ describe('ModelsService', () => {
 });
 
 describe('catalogFit', () => {
-  const gb = 1024 ** 3;
+  const gb = 1e9;
   it('says fits, may be slow or will not fit, with the numbers', () => {
     expect(catalogFit(4 * gb, { total: 16 * gb, free: 8 * gb })).toMatchObject({ verdict: 'fits' });
     expect(catalogFit(4 * gb, { total: 16 * gb, free: 2 * gb })).toMatchObject({
       verdict: 'may_be_slow',
-      reason: expect.stringMatching(/2\.0 GB is free/),
+      reason: expect.stringMatching(/2\.00 GB is free/),
     });
     expect(catalogFit(4 * gb, { total: 3 * gb, free: 2 * gb })).toMatchObject({
       verdict: 'wont_fit',
-      reason: expect.stringMatching(/this computer has 3\.0 GB/),
+      reason: expect.stringMatching(/this computer has 3\.00 GB/),
     });
   });
 });
