@@ -90,11 +90,14 @@ const massUnits = new Set(['kg', 'mg', 'μg', 'ug', 'lb', 'lbs']);
 
 /** A number the student put there (not the 2 of `2gh` or a ½ or a square): the side is more than a formula. */
 function hasData(tokens: Token[]): boolean {
-  return tokens.some(
-    (t) =>
-      (t.t === 'num' && (t.mantissa.includes('.') || t.value >= 5 || t.exp !== 0)) ||
-      (t.t === 'id' && /[°%]/.test(t.text)),
-  );
+  return tokens.some((t, i) => {
+    if (t.t === 'id') return /[°%]/.test(t.text);
+    if (t.t !== 'num') return false;
+    const next = tokens[i + 1];
+    return (
+      t.mantissa.includes('.') || t.value >= 5 || t.exp !== 0 || (next?.t === 'id' && isUnitWord(next.text))
+    );
+  });
 }
 
 function isUnitful(c: Candidate): boolean {
