@@ -431,3 +431,79 @@ describe('checkSolution: what it must leave alone', () => {
     expect(statusOf('v = √(2·g·80) = √(2·9.81·80) = 39.6 m/s')).toBe('ok');
   });
 });
+
+describe('checkSolution: written the way solutions are written', () => {
+  it('reads m/s2 as m/s² and x between numbers as times', () => {
+    const text =
+      'We know u = 0 m/s, acceleration a = 9.8 m/s2 and time t = 3 s.\nso v = 0 + 9.8 x 3 = 29.4 m/s.';
+    const report = checkSolution(text);
+    expect(report.symbols.a).toBe('9.8 m / s^2');
+    expect(report.lines[1]?.status).toBe('ok');
+  });
+
+  it('reads 1/2at^2 after a number as math, not the word "at"', () => {
+    const text =
+      'u = 0 m/s, a = 9.8 m/s^2, t = 3 s\nThe distance is s = ut + 1/2at^2 = 0 + 1/2 x 9.8 x 3^2 = 44.1 m.';
+    const f = last(text);
+    expect(f.status).toBe('ok');
+    expect(f.message).toContain('ut + 1/2at^2 = 44.1 m ✓');
+  });
+
+  it('compares bare numbers in the unit the chain is written in (hours, kJ)', () => {
+    const givens = { d: { value: 12, unit: 'km' }, v_1: { value: 24, unit: 'km/h' } };
+    expect(statusOf('Time out: $t_1 = \\frac{d}{v_1} = \\frac{ 12 }{ 24 } = 0.5000$ h', givens)).toBe('ok');
+    expect(statusOf('Q_1 = 167 kJ\nQ_2 = 52.3 kJ\n$Q = Q_1 + Q_2 = 167 + 52.3 = 219$ kJ')).toBe('ok');
+  });
+
+  it('keeps a subscript from swallowing a closing parenthesis', () => {
+    const givens = {
+      m1: { value: 3, unit: 'kg' },
+      u1: { value: 4, unit: 'm/s' },
+      m2: { value: 2, unit: 'kg' },
+      u2: { value: 5, unit: 'm/s' },
+    };
+    const line =
+      '$v = \\frac{m_1 u_1 - m_2 u_2}{m_1 + m_2} = \\frac{ 3.0 \\cdot 4.0 - 2.0 \\cdot 5.0 }{ 3.0 + 2.0 } = 0.400$ m/s';
+    expect(statusOf(line, givens)).toBe('ok');
+  });
+
+  it('reads temperatures given in °C as absolute in a gas law', () => {
+    const givens = {
+      P_1: { value: 100, unit: 'kPa' },
+      T_1: { value: 20, unit: 'degC' },
+      T_2: { value: 150, unit: 'degC' },
+    };
+    expect(statusOf('$P_2 = P_1 \\frac{T_2}{T_1} = 100 \\cdot \\frac{ 423 }{ 293 } = 144$ kPa', givens)).toBe(
+      'ok',
+    );
+    expect(statusOf('$P_2 = P_1 \\frac{T_2}{T_1} = 100 \\cdot \\frac{ 150 }{ 20 } = 750$ kPa', givens)).toBe(
+      'error:arithmetic',
+    );
+  });
+
+  it('reads a temperature step as a step', () => {
+    expect(statusOf('ΔT = 35 °C - 25 °C = 10 °C')).toBe('ok');
+    expect(statusOf('T = 25 °C = 298 K')).toBe('ok');
+    expect(last('T = 25 °C = 398 K')).toMatchObject({ status: 'error', expected: '298 K' });
+  });
+
+  it('catches a unit slip when the constants are given', () => {
+    const line = '$T = 2 \\pi \\sqrt{\\frac{L}{g}} = 2 \\pi \\sqrt{\\frac{ 80 }{ 9.81 }} = 17.9$ s';
+    const f = last(line, { L: { value: 80, unit: 'cm' }, g: { value: 9.81, unit: 'm/s^2' } });
+    expect(f).toMatchObject({ status: 'error', kind: 'arithmetic', expected: '1.79 s' });
+    expect(f.message).toBe('2π√(80/9.81) = 17.94, but 2π√(L/g) = 1.794 s.');
+  });
+
+  it('checks a typical model answer without noise', () => {
+    const report = checkSolution(
+      [
+        'Step 1: Calculate the potential energy: PE = m * g * h = 70 kg * 9.81 m/s^2 * 40 m = 27468 J',
+        'Step 2: At the bottom, all PE is converted to KE, so KE = 27468 J.',
+        'Step 3: KE = 1/2 * m * v^2, so v = sqrt(2 * KE / m) = sqrt(2 * 27468 / 70) = 28.01 m/s.',
+        'The final answer is 28.01 m/s.',
+      ].join('\n'),
+    );
+    expect(report.lines.map((l) => l.status)).toEqual(['ok', 'none', 'ok', 'none']);
+    expect(report.errors + report.warnings).toBe(0);
+  });
+});

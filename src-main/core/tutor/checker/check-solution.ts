@@ -61,6 +61,8 @@ interface Written {
 interface Candidate {
   value: Value;
   written: Written | null;
+  /** A written temperature read as an absolute temperature (25 °C = 298.15 K), not as a step of 25 K. */
+  absolute?: boolean;
 }
 
 type SideState =
@@ -118,7 +120,22 @@ function toWritten(node: ReturnType<typeof writtenNumber>): Written | null {
   };
 }
 
-function evaluateSide(side: Side, table: SymbolTable, gramAllowed: boolean): SideState {
+/**
+ * A written temperature (`25 °C`) is a temperature or a step in temperature: both readings are candidates,
+ * the absolute one first unless the chain is about a difference (`ΔT = …`).
+ */
+function temperatureReadings(candidate: Candidate, differences: boolean): Candidate[] {
+  const offset = candidate.written?.tempOffset;
+  if (!offset) return [candidate];
+  const absolute = {
+    ...candidate,
+    value: { ...candidate.value, si: candidate.value.si + offset },
+    absolute: true,
+  };
+  return differences ? [candidate, absolute] : [absolute, candidate];
+}
+
+function evaluateSide(side: Side, table: SymbolTable, gramAllowed: boolean, differences: boolean): SideState {
   const data = hasData(side.tokens);
   const ctx = { isDefined: (name: string) => table.has(name), prefer: 'unit' as const, gramAllowed };
   const nodes = [];
@@ -145,7 +162,7 @@ function evaluateSide(side: Side, table: SymbolTable, gramAllowed: boolean): Sid
       else failure ??= { kind: 'unparsed', data };
       continue;
     }
-    candidates.push({ value: inDegrees.value, written });
+    candidates.push(...temperatureReadings({ value: inDegrees.value, written }, differences));
     if (inDegrees.value.trigOfBareNumber) {
       const inRadians = evaluate(node, lookup, false);
       if (inRadians.ok) candidates.push({ value: inRadians.value, written });
@@ -164,8 +181,11 @@ interface Rep {
   tol: number;
 }
 
-/** The numbers a side may stand for when units cannot decide: as written, in SI, in degrees for an angle. */
-function reps(c: Candidate): Rep[] {
+/**
+ * The numbers a side may stand for when units cannot decide: as written, in SI, in the unit the chain writes
+ * (`t_1 = d/v_1 = 12/24 = 0.5 h`: 12/24 is in hours), in degrees for an angle.
+ */
+function reps(c: Candidate, states: SideState[]): Rep[] {
   const w = c.written;
   if (w) {
     const out = [{ n: w.value, tol: w.tol }];
@@ -173,7 +193,8 @@ function reps(c: Candidate): Rep[] {
     return out;
   }
   const out = [{ n: c.value.si, tol: 0 }];
-  if (c.value.naturalSpec) out.push({ n: c.value.si / specInfo(c.value.naturalSpec).factor, tol: 0 });
+  const spec = displaySpec(c, states);
+  if (spec) out.push({ n: inUnit(c.value.si, spec), tol: 0 });
   if (isAngle(c.value.dims)) out.push({ n: (c.value.si * 180) / Math.PI, tol: 0 });
   return out;
 }
@@ -196,22 +217,17 @@ function tolerance(
   return tol * (1 + 1e-9) + 1e-9 * scale + 1e-12;
 }
 
-function compare(x: Candidate, r: Candidate, approx: boolean): Comparison {
+function compare(x: Candidate, r: Candidate, approx: boolean, states: SideState[]): Comparison {
   if (isUnitful(x) && isUnitful(r)) {
     if (!sameDims(x.value.dims, r.value.dims)) return 'dims';
-    let a = x.value.si;
-    let b = r.value.si;
-    // 25 °C = 298 K: two written temperatures compare as absolute temperatures.
-    if (x.written?.tempOffset != null && r.written?.tempOffset != null) {
-      a += x.written.tempOffset;
-      b += r.written.tempOffset;
-    }
+    const a = x.value.si;
+    const b = r.value.si;
     const xTol = (x.written?.tol ?? 0) * Math.abs(x.written?.factor ?? 1);
     const rTol = (r.written?.tol ?? 0) * Math.abs(r.written?.factor ?? 1);
     return Math.abs(a - b) <= tolerance(x, r, xTol, rTol, a, b, approx) ? 'match' : 'number';
   }
-  const ok = reps(x).some((p) =>
-    reps(r).some((q) => Math.abs(p.n - q.n) <= tolerance(x, r, p.tol, q.tol, p.n, q.n, approx)),
+  const ok = reps(x, states).some((p) =>
+    reps(r, states).some((q) => Math.abs(p.n - q.n) <= tolerance(x, r, p.tol, q.tol, p.n, q.n, approx)),
   );
   if (x.written && !x.written.spec && isUnitful(r) && hasRealDims(r.value.dims))
     return ok ? 'missing-match' : 'missing-number';
@@ -235,7 +251,7 @@ function chooseCandidates(states: SideState[], approx: boolean[]): void {
         const between = approx.slice(Math.min(i, j), Math.max(i, j)).some(Boolean);
         total += Math.max(
           ...other.candidates.map((o) =>
-            score(j < i ? compare(candidate, o, between) : compare(o, candidate, between)),
+            score(j < i ? compare(candidate, o, between, states) : compare(o, candidate, between, states)),
           ),
         );
       });
@@ -289,16 +305,21 @@ function passMessage(x: Candidate, xSide: Side, r: Candidate, rSide: Side, state
   return `${rSide.text} = ${xSide.text} ✓`;
 }
 
-/** The right value for side x, given the earlier side r: in x's unit and with x's figures when x is a number. */
+/**
+ * The right value for side x, given the earlier side r: in x's unit and with x's figures when x is a written
+ * number; for a computed side, with the figures of the number the chain ends with.
+ */
 function expectedFor(x: Candidate, r: Candidate, states: SideState[]): string {
-  const figures = x.written?.figures;
+  const lastWritten = states.findLast((s) => s.kind === 'value' && s.chosen.written);
+  const figures =
+    x.written?.figures ?? (lastWritten?.kind === 'value' ? lastWritten.chosen.written?.figures : undefined);
   let value: number;
   let spec: UnitSpec | null;
   if (x.written?.spec && (isUnitful(r) ? sameDims(r.value.dims, x.value.dims) : true)) {
     spec = x.written.spec;
     if (!isUnitful(r)) value = r.value.si;
-    else if (x.written.tempOffset != null && r.written?.tempOffset != null)
-      value = (r.value.si + r.written.tempOffset - x.written.tempOffset) / x.written.factor;
+    else if (x.absolute && x.written.tempOffset)
+      value = (r.value.si - x.written.tempOffset) / x.written.factor;
     else value = inUnit(r.value.si, spec);
   } else {
     spec = displaySpec(r, states);
@@ -368,7 +389,9 @@ function checkChain(chain: Chain, table: SymbolTable): ChainOutcome {
     (target !== null && /^[mM](_|$)/.test(target)) ||
     sides.some((s) => s.tokens.some((t) => t.t === 'id' && massUnits.has(t.text)));
   const states: SideState[] = sides.map((side, i) =>
-    i === 0 && target ? { kind: 'target' } : evaluateSide(side, table, gramAllowed),
+    i === 0 && target
+      ? { kind: 'target' }
+      : evaluateSide(side, table, gramAllowed, target?.startsWith('Δ') ?? false),
   );
   chooseCandidates(states, chain.approx);
 
@@ -402,7 +425,7 @@ function checkChain(chain: Chain, table: SymbolTable): ChainOutcome {
     let nearest: Comparison | null = null;
     let matched: number | null = null;
     for (const j of earlier) {
-      const result = compare(x, valueAt(j) as Candidate, chain.approx.slice(j, i).some(Boolean));
+      const result = compare(x, valueAt(j) as Candidate, chain.approx.slice(j, i).some(Boolean), states);
       nearest ??= result;
       if (result === 'match' || result === 'missing-match') {
         matched = j;

@@ -71,11 +71,13 @@ function isProse(tokens: Token[], i: number, known: (name: string) => boolean): 
   if (token.sub || !/^[A-Za-z]+$/.test(text)) return false;
   if (known(text)) return false;
   if (text.length > 1 && stopWords.has(text.toLowerCase())) {
-    // `v = v_0 + at`: a word between operators is math after all.
+    // `v = v_0 + at`, `1/2at^2`: a word between operators, glued to a number or raised to a power is math.
     const before = tokens[i - 1];
-    const between =
-      before !== undefined && (before.t === 'op' || before.t === 'eq') && isOperatorLike(tokens[i + 1]);
-    return !between;
+    const after = tokens[i + 1];
+    const between = before !== undefined && (before.t === 'op' || before.t === 'eq') && isOperatorLike(after);
+    const glued = before?.t === 'num' && before.end === token.start;
+    const raised = after?.t === 'op' && after.op === '^';
+    return !(between || glued || raised);
   }
   if (text.length <= 3) return false;
   if (isFunctionName(text) || isUnitWord(text)) return false;
@@ -129,6 +131,7 @@ function sideText(normalized: string, tokens: Token[]): string {
     .replace(/\s*[*×]\s*/g, '·')
     .replace(/\s*·\s*/g, '·')
     .replace(/\s+/g, ' ')
+    .replace(/(?<=[\dπ]) (?=[√π])|(?<=π) (?=[\w√])/g, '')
     .trim();
 }
 

@@ -264,7 +264,7 @@ class LatexReader {
     if (name === 'sqrt') {
       const index = this.optionalArgument();
       const radicand = this.argument();
-      return index ? `((${radicand})^(1/(${index})))` : `√(${radicand})`;
+      return index ? `((${radicand})^(1/(${index})))` : `√${parenthesized(radicand)}`;
     }
     if (name === 'SI' || name === 'qty' || name === 'SIunit') {
       const value = this.argument();
@@ -283,6 +283,18 @@ class LatexReader {
     // An unknown command: keep its name as a word, so it reads as prose and stops the math.
     return ` ${name} `;
   }
+}
+
+/** `(a/b)` stays as it is; `a + b` becomes `(a + b)`. */
+function parenthesized(text: string): string {
+  const trimmed = text.trim();
+  if (!trimmed.startsWith('(')) return `(${trimmed})`;
+  let depth = 0;
+  for (let i = 0; i < trimmed.length; i++) {
+    if (trimmed[i] === '(') depth++;
+    else if (trimmed[i] === ')' && --depth === 0 && i < trimmed.length - 1) return `(${trimmed})`;
+  }
+  return trimmed;
 }
 
 /** Keeps a fraction's parts readable: `(1/2)` rather than `((1)/(2))` when a part is a single term. */
@@ -345,6 +357,9 @@ function unicodeToPlain(text: string): string {
       .replace(/Ω/g, 'Ω')
       .replace(/℃/g, '°C')
       .replace(/℉/g, '°F')
+      // Plain-text powers of units: `m/s2` is m/s², `5 m2` is 5 m².
+      .replace(/(\/\s*(?:s|m|cm|mm|km|h))([23])(?![\w.])/g, '$1^$2')
+      .replace(/(\d\s*(?:m|cm|mm|km))([23])(?![\w.])/g, '$1^$2')
       .replace(/[º˚]/g, '°')
       .replace(/°\s+([CF])(?![A-Za-z])/g, '°$1')
       .replace(/[⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺]+/g, (run) => `^(${[...run].map((c) => superscripts[c] ?? '').join('')})`)

@@ -4,7 +4,7 @@ import type { SymbolValue } from './evaluate';
 import { normalizeNotation } from './normalize-notation';
 import { parseUnitString } from './read-unit';
 import { fullName, tokenize } from './tokenize';
-import { normalizedUnit, specInfo } from './units';
+import { normalizedUnit, plainTemperatureOffset, specInfo } from './units';
 
 interface Entry extends SymbolValue {
   /** For the report: "9.81 m / s^2". */
@@ -39,9 +39,12 @@ export class SymbolTable {
     if (!spec || !Number.isFinite(quantity.value)) return false;
     const { factor, dims } = specInfo(spec);
     const unit = normalizedUnit(spec);
+    const name = symbolName(rawName);
+    // A temperature given in °C is a state (absolute, as the gas laws need it); a ΔT is a step.
+    const offset = name.startsWith('Δ') ? 0 : (plainTemperatureOffset(spec) ?? 0);
     this.define(
-      symbolName(rawName),
-      { si: quantity.value * factor, dims, unitful: spec.length > 0 },
+      name,
+      { si: quantity.value * factor + offset, dims, unitful: spec.length > 0 },
       unit ? `${quantity.value} ${unit}` : String(quantity.value),
     );
     return true;

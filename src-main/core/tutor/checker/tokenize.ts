@@ -137,7 +137,20 @@ export function tokenize(text: string): Token[] {
     tokens.push({ t: 'sep', text: ch, start: i, end: i + 1 });
     i++;
   }
-  return mergeScientific(tokens);
+  return mergeScientific(timesSigns(tokens));
+}
+
+/** `9.8 x 3`: an x between two numbers is a times sign. */
+function timesSigns(tokens: Token[]): Token[] {
+  return tokens.map((token, i) => {
+    const before = tokens[i - 1];
+    const after = tokens[i + 1];
+    const isX = token.t === 'id' && token.text === 'x' && !token.sub;
+    const numberAfter = after?.t === 'num' || (after?.t === 'op' && after.op === '(');
+    return isX && before?.t === 'num' && numberAfter
+      ? { t: 'op', op: '*', start: token.start, end: token.end }
+      : token;
+  });
 }
 
 /** Reads a name at `i`: a run of Latin letters, or one Greek letter, `Δ` + name, with a subscript. */
@@ -166,9 +179,11 @@ function readName(text: string, start: number, tokens: Token[]): number {
     i += run.length;
   }
   let sub = '';
-  const subMatch = /^_\(?([A-Za-z0-9]+)\)?/.exec(text.slice(i)) ?? /^(\d+)(?![\d.])/.exec(text.slice(i));
-  if (subMatch?.[1]) {
-    sub = subMatch[1];
+  const subMatch =
+    /^_(?:\(([A-Za-z0-9]+)\)|([A-Za-z0-9]+))/.exec(text.slice(i)) ?? /^()(\d+)(?![\d.])/.exec(text.slice(i));
+  const subText = subMatch?.[1] || subMatch?.[2];
+  if (subMatch && subText) {
+    sub = subText;
     i += subMatch[0].length;
   }
   tokens.push({ t: 'id', text: name, sub, start, end: i });
@@ -183,8 +198,7 @@ function mergeScientific(tokens: Token[]): Token[] {
     const times = tokens[i + 1];
     const ten = tokens[i + 2];
     const caret = tokens[i + 3];
-    const isTimes =
-      (times?.t === 'op' && times.op === '*') || (times?.t === 'id' && times.text === 'x' && !times.sub);
+    const isTimes = times?.t === 'op' && times.op === '*';
     if (
       mantissa?.t === 'num' &&
       mantissa.exp === 0 &&
