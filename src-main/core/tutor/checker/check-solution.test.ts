@@ -494,6 +494,35 @@ describe('checkSolution: written the way solutions are written', () => {
     expect(f.message).toBe('2π√(80/9.81) = 17.94, but 2π√(L/g) = 1.794 s.');
   });
 
+  it('follows a unit changed by hand: 72 km/h ÷ 3.6 = 20 m/s', () => {
+    expect(last('v = 72 km/h ÷ 3.6 = 20 m/s')).toMatchObject({
+      status: 'ok',
+      message: '72 km/h / 3.6 = 20 ✓',
+    });
+    expect(last('v = 72 km/h ÷ 3.6 = 25 m/s')).toMatchObject({ status: 'error', expected: '20 m/s' });
+    expect(statusOf('x = 150 cm / 100 = 1.5 m')).toBe('ok');
+  });
+
+  it('does not read a vector as its first component', () => {
+    expect(checkSolution('F = (3, 4) N').symbols).toEqual({});
+  });
+
+  it.each([
+    ['a photon energy', 'E = hf = 6.63e-34 J·s × 5e14 Hz = 3.3e-19 J'],
+    ['a wavelength', 'λ = v/f = 340 m/s / 440 Hz = 0.773 m'],
+    ['friction', 'μ = 0.3\nN = 686.7 N\nf = μN = 0.3 · 686.7 N = 206 N'],
+    ['work with an angle', 'W = Fd cos θ = 50 N · 10 m · cos 60° = 250 J'],
+    ['a resistance with Ω·m', 'R = ρL/A = 1.7e-8 Ω·m × 10 m / 1e-6 m² = 0.17 Ω'],
+    ['electron volts', '1 eV = 1.6e-19 J'],
+    ['minutes', 't = 1 min = 60 s'],
+    ['a charge of 2e', 'e = 1.6 × 10^-19 C\nq = 2e = 3.2e-19 C'],
+    ['a density', 'ρ = m/V = 2 kg / 0.001 m³ = 2000 kg/m³'],
+    ['a pressure in kPa', 'P = ρgh = 1000 · 9.81 · 10 = 98100 Pa = 98.1 kPa'],
+    ['unit exponents', 'v = 28.0 m s⁻¹ = 28.0 m·s^-1'],
+  ])('checks %s', (_, text) => {
+    expect(statusOf(text)).toBe('ok');
+  });
+
   it('checks a typical model answer without noise', () => {
     const report = checkSolution(
       [

@@ -193,8 +193,9 @@ function reps(c: Candidate, states: SideState[]): Rep[] {
     return out;
   }
   const out = [{ n: c.value.si, tol: 0 }];
-  const spec = displaySpec(c, states);
-  if (spec) out.push({ n: inUnit(c.value.si, spec), tol: 0 });
+  for (const spec of [c.value.naturalSpec, displaySpec(c, states)]) {
+    if (spec) out.push({ n: inUnit(c.value.si, spec), tol: 0 });
+  }
   if (isAngle(c.value.dims)) out.push({ n: (c.value.si * 180) / Math.PI, tol: 0 });
   return out;
 }
@@ -289,9 +290,19 @@ function inUnit(si: number, spec: UnitSpec | null): number {
   return spec ? si / specInfo(spec).factor : si;
 }
 
+/**
+ * The number a side without trustworthy units stands for: the arithmetic on its numbers as written (`72 km/h ÷
+ * 3.6` is 20, and `5 m/s + 2` is 7), which is its value in the one unit it was written with.
+ */
+function plainNumber(c: Candidate): number {
+  const { naturalSpec, unitful, si } = c.value;
+  return unitful && naturalSpec ? inUnit(si, naturalSpec) : si;
+}
+
 function showValue(c: Candidate, states: SideState[]): string {
   const spec = displaySpec(c, states);
-  return joinValueAndUnit(formatComputed(inUnit(c.value.si, spec)), spec ?? []);
+  if (!spec) return formatComputed(plainNumber(c));
+  return joinValueAndUnit(formatComputed(inUnit(c.value.si, spec)), spec);
 }
 
 function unitOf(c: Candidate, states: SideState[]): string {
@@ -317,7 +328,7 @@ function expectedFor(x: Candidate, r: Candidate, states: SideState[]): string {
   let spec: UnitSpec | null;
   if (x.written?.spec && (isUnitful(r) ? sameDims(r.value.dims, x.value.dims) : true)) {
     spec = x.written.spec;
-    if (!isUnitful(r)) value = r.value.si;
+    if (!isUnitful(r)) value = plainNumber(r);
     else if (x.absolute && x.written.tempOffset)
       value = (r.value.si - x.written.tempOffset) / x.written.factor;
     else value = inUnit(r.value.si, spec);

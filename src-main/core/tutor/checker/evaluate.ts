@@ -33,7 +33,10 @@ export interface Value {
   dims: Dims;
   /** A unit or a symbol with a unit took part. */
   unitful: boolean;
-  /** The units cannot be trusted: bare symbols mixed with units, a bare number added to a quantity, m^0.5. */
+  /**
+   * The units cannot be trusted: bare symbols mixed with units, a bare number added to a quantity, m^0.5, a
+   * unit changed by hand (`72 km/h ÷ 3.6`).
+   */
   loose: boolean;
   /** A sin/cos/tan of a bare number (read in degrees in the 'deg' mode). */
   trigOfBareNumber: boolean;
@@ -119,6 +122,25 @@ function collectUnknown(node: Node, lookup: (name: string) => SymbolValue | unde
       return;
     default:
       return;
+  }
+}
+
+/** Numbers students multiply or divide by to change units by hand: `72 km/h ÷ 3.6 = 20 m/s`. */
+const conversionFactors = new Set([3.6, 60, 3600, 24, 100, 1000, 1e6, 1e9, 0.01, 0.001, 1e-6, 1e-9]);
+
+/** Whether a bare conversion factor (not a number with its unit) takes part. */
+function convertsByHand(node: Node): boolean {
+  switch (node.k) {
+    case 'num':
+      return conversionFactors.has(node.token.value);
+    case 'neg':
+    case 'call':
+      return convertsByHand(node.x);
+    case 'bin':
+      if (node.op === '*' && node.a.k === 'num' && node.b.k === 'unit') return false;
+      return convertsByHand(node.a) || convertsByHand(node.b);
+    default:
+      return false;
   }
 }
 
@@ -253,7 +275,11 @@ export function evaluate(
     const acc = new Evaluator(lookup, degrees).run(node);
     if (!Number.isFinite(acc.si))
       return { ok: false, error: 'the result is not a finite number', kind: 'math' };
-    const loose = acc.loose || (acc.bareSymbol && acc.unitful) || hasFractionalDims(acc.dims);
+    const loose =
+      acc.loose ||
+      (acc.bareSymbol && acc.unitful) ||
+      hasFractionalDims(acc.dims) ||
+      (acc.unitful && convertsByHand(node));
     const specs = units(node);
     const [only] = specs;
     const naturalSpec =
