@@ -2,19 +2,27 @@
  * The `phidesk` command: the app's own core, for scripts and tests.
  *   phidesk ask --model <file.gguf> "prompt"    stream an answer
  *   phidesk info --model <file.gguf>            metadata and fit estimate as JSON
+ *   phidesk check <solution.txt>                the checker's findings (and the model's analysis) as JSON
+ *   phidesk eval --model <file.gguf>            the tutor's accuracy on the problem bank
  * Exit codes: 0 ok, 1 failed, 2 bad input, 3 model error.
  */
 import { ask, askUsage } from './cli/ask';
+import { check, checkUsage } from './cli/check';
+import { evaluate, evalUsage } from './cli/evaluate';
 import { exitCodes, reportError, UsageError } from './cli/exit-codes';
 import { info, infoUsage } from './cli/info';
 
-const commands: Record<string, (args: string[]) => Promise<number>> = { ask, info };
+const commands: Record<string, (args: string[]) => Promise<number>> = { ask, info, check, eval: evaluate };
 
 const usage = `Phidesk, on the command line.
 
 ${askUsage}
 
 ${infoUsage}
+
+${checkUsage}
+
+${evalUsage}
 
 Exit codes: 0 ok, 1 failed, 2 bad input, 3 model error.`;
 

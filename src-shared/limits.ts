@@ -22,4 +22,11 @@ export const limits = {
   threads: 256,
   gpuLayers: 1000,
   sequences: 8,
+  /** A physics problem typed into the tutor or the mistake check. */
+  problemChars: 4000,
+  /** A student's worked solution, and how many steps (non-empty lines) it may have. */
+  solutionChars: 8000,
+  solutionSteps: 25,
+  /** A final answer typed to be checked ("28 m/s"). */
+  answerChars: 100,
 } as const;

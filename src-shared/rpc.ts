@@ -33,6 +33,15 @@ import {
   type SearchHit,
   type StoreStatus,
 } from './types';
+import type {
+  AnalysisProgress,
+  CheckReport,
+  MistakeCheck,
+  Problem,
+  ProblemSummary,
+  TutorAnswerCheck,
+  TutorSession,
+} from './tutor';
 
 const noParams = z.strictObject({});
 const id = z.int().positive().max(Number.MAX_SAFE_INTEGER);
@@ -72,6 +81,11 @@ export const conversationSettingsSchema = z.strictObject({
 
 const conversationRef = z.strictObject({ conversationId: id, messageId: id });
 const filePath = z.string().min(1).max(limits.pathChars);
+const problemId = z
+  .string()
+  .min(1)
+  .max(120)
+  .regex(/^[a-z0-9-]+(~\d+)?$/, 'Not a problem id');
 const noteInput = z.strictObject({
   title: z.string().max(500),
   body: z.string().max(limits.messageChars * 10),
@@ -176,6 +190,45 @@ export const requestSchemas = {
   /** A Hugging Face token for gated repositories (kept locally, never sent back to the page). */
   'downloads.setToken': z.strictObject({ token: z.string().trim().max(200).nullable() }),
 
+  'problems.list': noParams,
+  /** A bank problem, or a practice variant of one (`id~seed`). */
+  'problems.get': z.strictObject({ id: problemId }),
+  /** A practice variant with new numbers; without a seed, a random one. */
+  'problems.variant': z.strictObject({
+    id: problemId,
+    seed: z
+      .int()
+      .min(0)
+      .max(2 ** 31 - 1)
+      .optional(),
+  }),
+  /** The deterministic checker alone, e.g. while a solution is typed. */
+  'tutor.checkLines': z.strictObject({
+    text: z.string().max(limits.solutionChars),
+    problemId: problemId.optional(),
+  }),
+
+  /** A new tutor session on a bank problem (or variant), or on a problem the user typed. */
+  'tutor.start': z.union([
+    z.strictObject({ problemId }),
+    z.strictObject({ statement: messageText(limits.problemChars) }),
+  ]),
+  'tutor.get': z.strictObject({ conversationId: id }),
+  'tutor.solve': z.strictObject({ conversationId: id }),
+  /** The next hint on the ladder, or `level` again (at most one above the highest shown). */
+  'tutor.hint': z.strictObject({ conversationId: id, level: z.int().min(1).max(4).optional() }),
+  'tutor.checkAnswer': z.strictObject({ conversationId: id, answer: messageText(limits.answerChars) }),
+
+  'mistakes.check': z.strictObject({
+    problem: messageText(limits.problemChars),
+    solution: messageText(limits.solutionChars),
+    problemId: problemId.optional(),
+  }),
+  'mistakes.get': z.strictObject({ conversationId: id }),
+  /** Runs the model's analysis again (after a failure, a stop or a restart). */
+  'mistakes.analyse': z.strictObject({ conversationId: id }),
+  'mistakes.stop': z.strictObject({ conversationId: id }),
+
   'settings.get': noParams,
   'settings.update': settingsPatchSchema.strict(),
 
@@ -233,6 +286,19 @@ export interface Results {
   'downloads.resume': DownloadState;
   'downloads.cancel': { cancelled: boolean };
   'downloads.setToken': { hasToken: boolean };
+  'problems.list': ProblemSummary[];
+  'problems.get': Problem;
+  'problems.variant': Problem;
+  'tutor.checkLines': CheckReport;
+  'tutor.start': TutorSession;
+  'tutor.get': TutorSession;
+  'tutor.solve': ChatStarted;
+  'tutor.hint': ChatStarted;
+  'tutor.checkAnswer': TutorAnswerCheck;
+  'mistakes.check': MistakeCheck;
+  'mistakes.get': MistakeCheck;
+  'mistakes.analyse': MistakeCheck;
+  'mistakes.stop': { stopped: boolean };
   'settings.get': AppSettings;
   'settings.update': AppSettings;
   'store.status': StoreStatus;
@@ -257,6 +323,9 @@ export interface Events {
   'downloads.changed': DownloadState[];
   /** Installed models were added, removed or changed (default, last used). */
   'models.changed': Record<string, never>;
+  /** A mistake check's analysis is being written (tokens so far), or has ended (`mistakes.get` to read it). */
+  'mistakes.progress': AnalysisProgress;
+  'mistakes.ended': { conversationId: number };
 }
 
 export type Method = keyof typeof requestSchemas;

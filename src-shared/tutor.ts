@@ -1,4 +1,5 @@
 /** Data shapes of the physics tutor and the mistake check that cross the contract. Plain data only. */
+import type { MessageView } from './types';
 
 // ── The deterministic checker ──────────────────────────────────────────────────────────────────────────
 
@@ -125,4 +126,106 @@ export interface Problem extends ProblemSummary {
   };
   /** For a practice variant: the seed that made it, so it can be made again. */
   seed?: number | undefined;
+}
+
+/** A problem the user typed in: no reference answer, so answers are checked against a checked solution. */
+export interface CustomProblem {
+  id: null;
+  title: string;
+  statement: string;
+}
+
+// ── Tutor sessions ────────────────────────────────────────────────────────────────────────────────────
+
+/** The hint ladder: each click reveals one more level; only the last one is the full solution. */
+export const hintLevels = ['nudge', 'principle', 'next step', 'full solution'] as const;
+export type HintLevel = 1 | 2 | 3 | 4;
+
+export interface TutorAnswerCheck extends AnswerCheck {
+  /** What the student typed. */
+  answer: string;
+  /** What it was compared with: the problem's reference answer, or the tutor's checked solution. */
+  against: 'reference' | 'solution';
+  at: number;
+}
+
+/** One model-written part of a tutor session (a solution or a hint) and the checker's view of it. */
+export interface TutorReply {
+  /** The assistant message holding it: its text, status and stats. */
+  message: MessageView;
+  mode: 'solve' | 'hint';
+  /** For a hint: its level on the ladder. */
+  level: HintLevel | null;
+  /** The prompt template and version that produced it, e.g. "tutor-solve.v1". */
+  prompt: string;
+  /** The checker's findings on its lines, once it is complete. */
+  findings: CheckReport | null;
+  /** For a solution: the final answer it states, if one can be read. */
+  finalAnswer: Quantity | null;
+  /** For a solution of a bank problem: its final answer against the reference. */
+  referenceCheck: AnswerCheck | null;
+}
+
+export interface TutorSession {
+  conversationId: number;
+  problem: Problem | CustomProblem;
+  /** Highest hint level shown so far (0: none). */
+  hintLevel: 0 | HintLevel;
+  /** Oldest first. */
+  replies: TutorReply[];
+  answerChecks: TutorAnswerCheck[];
+}
+
+// ── Mistake checks ────────────────────────────────────────────────────────────────────────────────────
+
+export const verdicts = ['correct', 'incorrect', 'incomplete'] as const;
+export type Verdict = (typeof verdicts)[number];
+
+/** The model's analysis of a student's solution, as constrained by the JSON schema and then checked. */
+export interface MistakeAnalysis {
+  verdict: Verdict;
+  /** 1-based step of the student's solution; 0 when none is wrong. */
+  firstWrongStep: number;
+  errors: { step: number; type: ErrorType; explanation: string }[];
+  /** One step per line, Markdown with `$…$` math. */
+  correctedSolution: string[];
+  finalAnswer: string;
+}
+
+export type AnalysisState =
+  | { status: 'running' }
+  /** The app stopped while the model was writing; it can be run again. */
+  | { status: 'interrupted' }
+  | { status: 'stopped' }
+  | { status: 'failed'; error: string }
+  | {
+      status: 'done';
+      result: MistakeAnalysis;
+      /** The checker's findings on the corrected solution. */
+      correctedFindings: CheckReport;
+      /** The model's final answer against the reference answer, when the problem has one. */
+      finalAnswerCheck: AnswerCheck | null;
+      /** Where the checker, the reference and the model do not agree, said plainly. */
+      disagreements: string[];
+      prompt: string;
+    };
+
+export interface MistakeCheck {
+  conversationId: number;
+  /** The problem as given, and the bank problem it came from, if any. */
+  problem: string;
+  problemId: string | null;
+  reference: (Quantity & { sigFigs: number }) | null;
+  /** The student's solution, one step per non-empty line. */
+  steps: string[];
+  /** The checker's findings, line n for step n. */
+  findings: CheckReport;
+  analysis: AnalysisState;
+}
+
+/** Progress of a running analysis (the JSON is not shown until it is complete and checked). */
+export interface AnalysisProgress {
+  conversationId: number;
+  outputTokens: number;
+  text: string;
 }

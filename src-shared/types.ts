@@ -290,6 +290,8 @@ export interface RunningAnswer extends ActiveAnswer {
 export interface ChatStarted extends ActiveAnswer {
   /** The user message it answers (new for send and edit; the existing one for regenerate and continue). */
   userMessageId: number;
+  /** The text the answer starts with: what is continued, or the start a prompt template primes. */
+  answerStart: string;
 }
 
 /** An answer that ended, as announced by the `chat.answer` event. */

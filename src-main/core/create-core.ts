@@ -24,6 +24,11 @@ import { SettingsService } from './settings/settings-service';
 import { storeHandlers } from './store/handlers';
 import { sqliteVersion } from './store/sqlite';
 import { databaseFileName, Store } from './store/store';
+import { tutorHandlers } from './tutor/handlers';
+import { MistakeService } from './tutor/mistake-service';
+import { loadProblemBank } from './tutor/problem-bank';
+import { PromptLibrary } from './tutor/prompts';
+import { TutorService } from './tutor/tutor-service';
 
 export interface CoreOptions {
   host: HostKind;
@@ -54,6 +59,8 @@ export interface Core {
   storeStatus: StoreStatus;
   chat: ChatService | null;
   models: ModelsService | null;
+  tutor: TutorService | null;
+  mistakes: MistakeService | null;
   /** Resolves once startup work (downloads to resume, the models folder, the default model) has begun. */
   ready: Promise<void>;
   /** Saves what is streaming (marked interrupted) and releases everything. */
@@ -73,6 +80,13 @@ export function createCore(options: CoreOptions): Core {
     store && settings
       ? new ChatService({ store, engine, bus, log: options.log, defaults: () => settings.chatDefaults() })
       : null;
+
+  const bank = loadProblemBank(path.join(options.resourcesDir, 'problems'));
+  const prompts = PromptLibrary.load(options.resourcesDir);
+  const tutor = store && chat ? new TutorService({ store, chat, bank, prompts }) : null;
+  const mistakes = store
+    ? new MistakeService({ store, engine, bank, prompts, bus, log: options.log })
+    : null;
 
   const unavailable = () =>
     new AppError(
@@ -111,6 +125,14 @@ export function createCore(options: CoreOptions): Core {
     if (!chat) throw unavailable();
     return chat;
   };
+  const requireTutor = () => {
+    if (!tutor) throw unavailable();
+    return tutor;
+  };
+  const requireMistakes = () => {
+    if (!mistakes) throw unavailable();
+    return mistakes;
+  };
 
   const appInfo = (): AppInfo => ({
     name: 'Phidesk',
@@ -137,6 +159,7 @@ export function createCore(options: CoreOptions): Core {
     ...chatHandlers(requireChat, requireStore),
     ...storeHandlers(requireStore, bus, options.dataDir),
     ...modelHandlers(requireModels),
+    ...tutorHandlers(bank, requireTutor, requireMistakes),
   };
   const rpc = new RpcServer(handlers, bus, (error, method) => options.log.error(`${method} failed`, error));
 
@@ -154,9 +177,12 @@ export function createCore(options: CoreOptions): Core {
     storeStatus,
     chat,
     models,
+    tutor,
+    mistakes,
     ready,
     async dispose() {
       chat?.shutdown();
+      mistakes?.shutdown();
       models?.downloads.dispose();
       diagnostics.dispose();
       await engine.dispose();

@@ -77,13 +77,32 @@ export class ChatService {
         : this.#store.conversations.get(input.conversationId);
     this.#requireIdle(conversation.id);
     const history = this.#store.messages.branch(conversation.id, conversation.leafMessageId);
-    return this.#ask(
-      conversation,
-      history.at(-1)?.id ?? null,
-      history,
-      input.text,
-      input.settings ?? this.#defaults(),
-    );
+    return this.#ask(conversation, history.at(-1)?.id ?? null, history, input.text, {
+      settings: input.settings ?? this.#defaults(),
+    });
+  }
+
+  /**
+   * A turn whose prompt the caller builds (the tutor's templates): `shown` is saved as the user's message and
+   * `prompt` is what the model reads; a trailing assistant turn in it is the answer's start, saved with it.
+   * `record` runs in the transaction that saves both messages, so a caller's state never misses one.
+   */
+  askWith(input: {
+    conversationId: number;
+    shown: string;
+    prompt: { system: string; turns: ChatTurn[] };
+    settings: ConversationSettings;
+    record?: (assistantId: number) => void;
+  }): ChatStarted {
+    this.#requireModel();
+    const conversation = this.#store.conversations.get(input.conversationId);
+    this.#requireIdle(conversation.id);
+    const history = this.#store.messages.branch(conversation.id, conversation.leafMessageId);
+    return this.#ask(conversation, history.at(-1)?.id ?? null, history, input.shown, {
+      settings: { ...input.settings, system: input.prompt.system },
+      prompt: input.prompt.turns,
+      record: input.record,
+    });
   }
 
   /** How full the context would be with `draft` sent next (null without a model). */
@@ -110,7 +129,7 @@ export class ChatService {
     const original = this.#messageIn(conversation.id, input.messageId, 'user');
     const history =
       original.parent_id === null ? [] : this.#store.messages.branch(conversation.id, original.parent_id);
-    return this.#ask(conversation, original.parent_id, history, input.text, this.#defaults());
+    return this.#ask(conversation, original.parent_id, history, input.text, { settings: this.#defaults() });
   }
 
   /** Another answer to the same user message, kept beside the earlier ones. */
@@ -214,9 +233,14 @@ export class ChatService {
     parentId: number | null,
     history: MessageView[],
     text: string,
-    settings?: ConversationSettings,
+    options: {
+      settings?: ConversationSettings | undefined;
+      /** The turns the model reads, when not the history plus `text`. */
+      prompt?: ChatTurn[] | undefined;
+      record?: ((assistantId: number) => void) | undefined;
+    },
   ): ChatStarted {
-    const used = { ...conversation.settings, ...settings };
+    const used = { ...conversation.settings, ...options.settings };
     // The question and an empty answer row are saved together, before any generation starts.
     const { userId, assistantId } = this.#store.transaction(() => {
       const userId = this.#store.messages.insert({
@@ -237,10 +261,14 @@ export class ChatService {
         model: this.#modelName(),
         settings: used,
       });
+      options.record?.(assistantId);
       return { userId, assistantId };
     });
-    const turns: ChatTurn[] = [...toTurns(history), { role: 'user', content: text }];
-    return this.#answer({ ...conversation, settings: used }, userId, assistantId, turns, '');
+    const turns: ChatTurn[] = options.prompt ?? [...toTurns(history), { role: 'user', content: text }];
+    // A prompt ending in a partial answer primes it: the answer is saved starting with that text.
+    const last = turns.at(-1);
+    const start = options.prompt && last?.role === 'assistant' ? last.content : '';
+    return this.#answer({ ...conversation, settings: used }, userId, assistantId, turns, start);
   }
 
   #answer(
@@ -299,6 +327,7 @@ export class ChatService {
       messageId: assistantId,
       requestId: handle.requestId,
       userMessageId,
+      answerStart: prefix,
     };
   }
 

@@ -56,12 +56,16 @@ export interface JsonOptions<T> {
   attempts?: number;
   /** Checks the parsed value beyond the schema (ranges, cross-field rules); throws to reject it. */
   validate?: (value: unknown) => T;
+  /** Stops the attempt being written (it then rejects as `cancelled`). */
+  signal?: AbortSignal;
+  /** Follows each attempt as it is written. */
+  hooks?: GenerationHooks;
 }
 
 export interface GenerationHooks {
   onStarted?(started: GenerationStarted): void;
-  /** Streamed text, coalesced (see DeltaBuffer). */
-  onDelta?(text: string): void;
+  /** Streamed text, coalesced (see DeltaBuffer), and the tokens written so far. */
+  onDelta?(text: string, outputTokens: number): void;
 }
 
 export interface GenerationHandle {
@@ -230,7 +234,14 @@ export class Engine {
     const problems: string[] = [];
     for (let attempt = 1; attempt <= attempts; attempt++) {
       const seed = (request.sampling?.seed ?? 0) + attempt - 1;
-      const done = await this.generate({ ...request, grammar, sampling: { ...request.sampling, seed } }).done;
+      if (options.signal?.aborted) throw new AppError('cancelled', 'Stopped.');
+      const handle = this.generate(
+        { ...request, grammar, sampling: { ...request.sampling, seed } },
+        options.hooks,
+      );
+      const stop = () => this.stop(handle.requestId);
+      options.signal?.addEventListener('abort', stop);
+      const done = await handle.done.finally(() => options.signal?.removeEventListener('abort', stop));
       if (done.stopReason === 'user_stop') throw new AppError('cancelled', 'Stopped.');
       if (done.error) throw AppError.fromWire(done.error);
       if (done.stopReason === 'max_tokens') {
@@ -305,7 +316,7 @@ export class Engine {
     const stats = { promptTokens: 0, reusedTokens: 0, contextSize: 0, droppedTurns: 0 };
     let outputTokens = 0;
     const deltas = new DeltaBuffer(deltaIntervalMs, (text) => {
-      hooks.onDelta?.(text);
+      hooks.onDelta?.(text, outputTokens);
       this.#bus.emit('generation.delta', {
         requestId,
         text,
