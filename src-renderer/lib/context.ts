@@ -1,7 +1,9 @@
 import { createContext } from 'svelte';
 import type { ChatState } from '../features/chat/chat-state.svelte';
 import type { ConversationList } from '../features/chat/conversation-list.svelte';
+import type { MistakeState } from '../features/mistakes/mistake-state.svelte';
 import type { ModelsState } from '../features/models/models-state.svelte';
+import type { TutorState } from '../features/tutor/tutor-state.svelte';
 import type { BackendState } from './state/backend.svelte';
 import type { Router } from './state/router.svelte';
 import type { SettingsState } from './state/settings.svelte';
@@ -16,6 +18,8 @@ export interface AppContext {
   chat: ChatState;
   conversations: ConversationList;
   models: ModelsState;
+  tutor: TutorState;
+  mistakes: MistakeState;
   /** Opens the search palette (Ctrl/Cmd+K). */
   openSearch: () => void;
 }

@@ -1,0 +1,171 @@
+import type { RpcClient } from '../../../src-shared/rpc-client';
+import type { CheckReport, MistakeCheck } from '../../../src-shared/tutor';
+import type { ToastState } from '../../lib/state/toasts.svelte';
+
+/** How much of the JSON being written is shown while the analysis runs. */
+const previewChars = 240;
+
+/**
+ * The Mistake check view: the form (problem and solution, with the checker's findings live as the solution
+ * is typed), and the open check with its analysis as it runs and once it is done.
+ */
+export class MistakeState {
+  problem = $state('');
+  solution = $state('');
+  /** The bank problem the form was filled from, so its reference answer is used. */
+  problemId = $state<string | null>(null);
+  /** The checker's view of the solution being typed. */
+  liveFindings = $state<CheckReport | null>(null);
+
+  conversationId = $state<number | null>(null);
+  check = $state<MistakeCheck | null>(null);
+  progress = $state<{ outputTokens: number; preview: string } | null>(null);
+  submitting = $state(false);
+
+  #api: RpcClient;
+  #toasts: ToastState;
+  #liveTimer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(api: RpcClient, toasts: ToastState) {
+    this.#api = api;
+    this.#toasts = toasts;
+    api.on('mistakes.progress', (progress) => {
+      if (progress.conversationId !== this.conversationId) return;
+      // A retry starts over (fewer tokens than before).
+      const previous =
+        this.progress && this.progress.outputTokens <= progress.outputTokens ? this.progress.preview : '';
+      this.progress = {
+        outputTokens: progress.outputTokens,
+        preview: (previous + progress.text).slice(-previewChars),
+      };
+    });
+    api.on('mistakes.ended', ({ conversationId }) => {
+      if (conversationId !== this.conversationId) return;
+      this.progress = null;
+      void this.#reload();
+    });
+    api.onStatus((status) => {
+      if (status === 'open' && this.conversationId !== null) void this.open(this.conversationId);
+    });
+  }
+
+  get running(): boolean {
+    return this.check?.analysis.status === 'running';
+  }
+
+  async open(id: number | null): Promise<void> {
+    this.conversationId = id;
+    this.progress = null;
+    if (id === null) {
+      this.check = null;
+      return;
+    }
+    try {
+      this.check = await this.#api.call('mistakes.get', { conversationId: id });
+    } catch (error) {
+      this.check = null;
+      this.conversationId = null;
+      this.#toasts.error(error);
+    }
+  }
+
+  /** Fills the form with a bank problem and its typical wrong solution. */
+  async loadExample(problemId: string): Promise<void> {
+    try {
+      const problem = await this.#api.call('problems.get', { id: problemId });
+      this.problem = problem.statement;
+      this.solution = problem.wrongSolution.lines.join('\n');
+      this.problemId = problem.id;
+      this.refreshFindings();
+    } catch (error) {
+      this.#toasts.error(error);
+    }
+  }
+
+  /** The checker's findings for the solution as typed; debounced, as it changes with every key. */
+  refreshFindings(): void {
+    if (this.#liveTimer) clearTimeout(this.#liveTimer);
+    this.#liveTimer = setTimeout(() => {
+      // Numbered as the check numbers them: one step per non-empty line.
+      const source = this.solution;
+      const text = source
+        .split('\n')
+        .map((line) => line.trim())
+        .filter(Boolean)
+        .join('\n');
+      if (!text) {
+        this.liveFindings = null;
+        return;
+      }
+      this.#api
+        .call('tutor.checkLines', { text, ...(this.problemId ? { problemId: this.problemId } : {}) })
+        .then((findings) => {
+          if (source === this.solution) this.liveFindings = findings;
+        })
+        .catch(() => (this.liveFindings = null));
+    }, 200);
+  }
+
+  /** Submits the form; returns the new check's id, for the URL. */
+  async submit(): Promise<number | null> {
+    this.submitting = true;
+    try {
+      const check = await this.#api.call('mistakes.check', {
+        problem: this.problem,
+        solution: this.solution,
+        ...(this.problemId ? { problemId: this.problemId } : {}),
+      });
+      this.check = check;
+      this.conversationId = check.conversationId;
+      this.progress = null;
+      return check.conversationId;
+    } catch (error) {
+      this.#toasts.error(error);
+      return null;
+    } finally {
+      this.submitting = false;
+    }
+  }
+
+  async analyse(): Promise<void> {
+    if (this.conversationId === null) return;
+    try {
+      this.progress = null;
+      this.check = await this.#api.call('mistakes.analyse', { conversationId: this.conversationId });
+    } catch (error) {
+      this.#toasts.error(error);
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (this.conversationId === null) return;
+    await this.#api
+      .call('mistakes.stop', { conversationId: this.conversationId })
+      .catch((error: unknown) => this.#toasts.error(error));
+  }
+
+  /** Starts a new check from the open one: the form is filled with it, to edit and check again. */
+  editAsNew(): void {
+    if (!this.check) return;
+    this.problem = this.check.problem;
+    this.solution = this.check.steps.join('\n');
+    this.problemId = this.check.problemId;
+    this.refreshFindings();
+  }
+
+  clearForm(): void {
+    this.problem = '';
+    this.solution = '';
+    this.problemId = null;
+    this.liveFindings = null;
+  }
+
+  async #reload(): Promise<void> {
+    if (this.conversationId === null) return;
+    try {
+      this.check = await this.#api.call('mistakes.get', { conversationId: this.conversationId });
+    } catch (error) {
+      this.#toasts.error(error);
+    }
+  }
+}
