@@ -536,3 +536,77 @@ describe('checkSolution: written the way solutions are written', () => {
     expect(report.errors + report.warnings).toBe(0);
   });
 });
+
+describe('checkSolution: robustness', () => {
+  it('never throws on scrambled input, and keeps one finding per line', () => {
+    const pieces = [
+      '1',
+      '9.81',
+      '3e8',
+      '=',
+      '≈',
+      '+',
+      '−',
+      '·',
+      '/',
+      '^',
+      '²',
+      '√',
+      '(',
+      ')',
+      '{',
+      '}',
+      '\\frac',
+      '\\sqrt',
+    ];
+    pieces.push(
+      '$',
+      ' ',
+      'm',
+      's',
+      'kg',
+      'g',
+      'v_0',
+      'Δx',
+      'θ',
+      '°C',
+      '%',
+      'km/h',
+      'sin',
+      'π',
+      '½',
+      ',',
+      '→',
+      'the',
+    );
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const lines = Array.from({ length: 400 }, () =>
+      Array.from(
+        { length: 1 + Math.floor(next() * 20) },
+        () => pieces[Math.floor(next() * pieces.length)],
+      ).join(''),
+    );
+    const report = checkSolution(lines.join('\n'), { givens: { g: { value: 9.81, unit: 'm/s^2' } } });
+    expect(report.lines).toHaveLength(400);
+    expect(report.lines.map((l) => l.line)).toEqual(lines.map((_, i) => i + 1));
+  });
+
+  it('reads deep nesting without running out of stack', () => {
+    expect(statusOf(`${'('.repeat(300)}1${')'.repeat(300)} = 1`)).toMatch(/^none/);
+    expect(statusOf(`${'√'.repeat(1500)}2 = 1`)).toMatch(/^none/);
+    expect(statusOf('\\frac{'.repeat(600))).toMatch(/^none/);
+  });
+
+  it('skips lines too long to be a step', () => {
+    expect(last(`x = ${'1 + '.repeat(600)}1 = 601`)).toMatchObject({
+      status: 'none',
+      message: 'Too long to check.',
+    });
+  });
+
+  it('handles Windows line endings', () => {
+    const report = checkSolution('g = 9.81 m/s^2\r\nv = √(2·9.81·40) = 28.0 m/s\r\n');
+    expect(report.lines.map((l) => l.status)).toEqual(['none', 'ok', 'none']);
+  });
+});

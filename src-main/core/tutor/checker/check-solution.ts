@@ -528,8 +528,22 @@ function checkChain(chain: Chain, table: SymbolTable): ChainOutcome {
 
 // ── Lines ───────────────────────────────────────────────────────────────────────────────────────────────
 
+/** Longer lines are prose or pasted data, not a step of a solution; reading them would only cost time. */
+const MAX_LINE_LENGTH = 2000;
+
 function checkLine(text: string, line: number, table: SymbolTable): LineFinding {
   if (!text.trim()) return { line, text, status: 'none', message: '' };
+  if (text.length > MAX_LINE_LENGTH) return { line, text, status: 'none', message: 'Too long to check.' };
+  try {
+    return findingFor(text, line, table);
+  } catch (error) {
+    // The checker runs as the student types: one unreadable line must not cost the others their findings.
+    if (!(error instanceof RangeError)) throw error;
+    return { line, text, status: 'none', kind: 'unparsed', message: 'Could not read this line.' };
+  }
+}
+
+function findingFor(text: string, line: number, table: SymbolTable): LineFinding {
   const { chains } = extractChains(text, (name) => table.has(name));
   if (chains.length === 0) return { line, text, status: 'none', message: 'No calculation to check.' };
   const outcomes = chains.map((chain) => checkChain(chain, table));

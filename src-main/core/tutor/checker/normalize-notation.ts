@@ -159,7 +159,10 @@ const textCommands = new Set([
 
 class LatexReader {
   private pos = 0;
-  constructor(private readonly src: string) {}
+  constructor(
+    private readonly src: string,
+    private readonly depth = 0,
+  ) {}
 
   read(): string {
     let out = '';
@@ -213,8 +216,9 @@ class LatexReader {
   /** The contents of a `{…}` group (read recursively), with the reader placed after it. */
   private group(): string {
     this.pos++; // {
-    const inner = new LatexReader(this.src.slice(this.pos, this.closingBrace()));
-    const text = inner.read();
+    const body = this.src.slice(this.pos, this.closingBrace());
+    // Nesting this deep is not math anyone writes: keep the rest as it is rather than recurse further.
+    const text = this.depth > 50 ? body : new LatexReader(body, this.depth + 1).read();
     this.pos = this.closingBrace() + 1;
     return text;
   }
@@ -246,7 +250,7 @@ class LatexReader {
     if (this.src[this.pos] !== '[') return null;
     const end = this.src.indexOf(']', this.pos);
     if (end < 0) return null;
-    const text = new LatexReader(this.src.slice(this.pos + 1, end)).read();
+    const text = new LatexReader(this.src.slice(this.pos + 1, end), this.depth + 1).read();
     this.pos = end + 1;
     return text;
   }

@@ -86,6 +86,7 @@ function product(factors: Node[]): Node {
 
 class Parser {
   private pos = 0;
+  private depth = 0;
   ambiguous = false;
   private readonly tokens: Token[];
 
@@ -115,11 +116,14 @@ class Parser {
   }
 
   private expr(): Node {
+    // Deep nesting is not a solution anyone writes; stop before the stack does.
+    if (++this.depth > 100) throw new ParseError('too deeply nested');
     let a = this.term();
     for (let t = this.peek(); isOp(t, '+') || isOp(t, '-'); t = this.peek()) {
       this.pos++;
       a = { k: 'bin', op: isOp(t, '+') ? '+' : '-', a, b: this.term() };
     }
+    this.depth--;
     return a;
   }
 
@@ -255,7 +259,8 @@ class Parser {
     let rest = t.text;
     while (rest) {
       let piece = rest[0] ?? '';
-      for (let len = rest.length - 1; len > 1; len--) {
+      // Defined names of several letters are short (`KE`, `PE`): only short prefixes are tried.
+      for (let len = Math.min(rest.length - 1, 4); len > 1; len--) {
         if (this.ctx.isDefined(rest.slice(0, len))) {
           piece = rest.slice(0, len);
           break;
