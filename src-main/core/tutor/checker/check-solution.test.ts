@@ -422,8 +422,9 @@ describe('checkSolution: what it must leave alone', () => {
   });
 
   it('marks a chain it cannot read as unparsed, without a warning', () => {
-    const f = last('v = √(2·9.81·40 = 28.0 m/s');
-    expect(f.status).toBe('none');
+    expect(last('v = √(2·9.81·40 = 28.0 m/s')).toMatchObject({ status: 'none', kind: 'unparsed' });
+    expect(last('v = 2.5 3.5 = 28.0 m/s')).toMatchObject({ status: 'none', kind: 'unparsed' });
+    expect(last('x = 5.0 + = 7.0')).toMatchObject({ status: 'none', kind: 'unparsed' });
     expect(checkSolution('v = 2.5 3.5 = 28.0 m/s').warnings).toBe(0);
   });
 

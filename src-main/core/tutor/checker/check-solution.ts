@@ -9,6 +9,17 @@
  *
  * A chain whose left side is a single name defines that name for later lines with its last value, as written
  * (so a wrong value carries forward and only the first wrong step is flagged).
+ *
+ * What is reported, conservatively:
+ * - `units`: two sides with trustworthy units (every unit written, no bare symbol mixed in, nothing converted by
+ *   hand) have different dimensions; or a side adds a length to a time.
+ * - `missing_unit` (warning): the last side is a bare number while another side of the chain has a physical
+ *   dimension from its units (`v = √(2gh) = 28` with g and h defined with units). A chain of bare numbers is fine.
+ * - `unknown_symbol` (warning): nothing could be compared because a side with numbers uses an undefined name
+ *   (`E = 70·g·40 = 27468 J`). Formulas (`v = √(2gH)`, `mgH = ½mv²`) are never checked, known symbols or not.
+ * - `unparsed` (status 'none', not counted): a chain with numbers on two sides that could not be read.
+ * Written temperatures are read as temperatures or steps (`25 °C = 298 K`, `ΔT = 35 °C − 25 °C = 10 °C`),
+ * whichever the chain agrees with; symbols given in °C are temperatures (absolute), unless named Δ….
  */
 import type {
   CheckReport,

@@ -89,7 +89,7 @@ function isOp(token: Token | undefined, ...ops: string[]): boolean {
 }
 
 /** Drops what cannot start or end a piece of math: dangling operators and unmatched parentheses. */
-function trim(tokens: Token[], parentheses = true): Token[] {
+function trim(tokens: Token[]): Token[] {
   let run = tokens;
   for (let changed = true; changed && run.length > 0;) {
     changed = false;
@@ -101,10 +101,10 @@ function trim(tokens: Token[], parentheses = true): Token[] {
     } else if (isOp(last, '+', '-', '*', '/', '^', '(', '√', '∛')) {
       run = run.slice(0, -1);
       changed = true;
-    } else if (parentheses && isOp(first, '(') && depthAfter(run) > 0) {
+    } else if (isOp(first, '(') && depthAfter(run) > 0) {
       run = run.slice(1);
       changed = true;
-    } else if (parentheses && isOp(last, ')') && depthAfter(run) < 0) {
+    } else if (isOp(last, ')') && depthAfter(run) < 0) {
       run = run.slice(0, -1);
       changed = true;
     }
@@ -152,8 +152,8 @@ function toChain(normalized: string, run: Token[]): Chain | null {
   let pendingApprox = false;
   groups.forEach((group, k) => {
     if (k > 0) pendingApprox ||= approx[k - 1] ?? false;
-    // Within a run, a parenthesis left open is part of the math (`F = (3, 4) N` is not F = 3).
-    const side = trim(group, false);
+    // Inside a run nothing is trimmed: `5 + = 7` and `F = (3, 4) N` are broken, not `5 = 7` or `F = 3`.
+    const side = group;
     if (side.length === 0) return;
     if (sides.length > 0) signs.push(pendingApprox);
     pendingApprox = false;
