@@ -21,6 +21,7 @@
  * Written temperatures are read as temperatures or steps (`25 °C = 298 K`, `ΔT = 35 °C − 25 °C = 10 °C`),
  * whichever the chain agrees with; symbols given in °C are temperatures (absolute), unless named Δ….
  */
+
 import type {
   CheckReport,
   FindingKind,
@@ -28,23 +29,27 @@ import type {
   LineStatus,
   Quantity,
 } from '../../../../src-shared/tutor';
-import { evaluate, type Value } from './evaluate';
+import {
+  chooseCandidates,
+  type Comparison,
+  compare,
+  displaySpec,
+  inUnit,
+  plainNumber,
+} from './compare-sides';
 import { type Chain, extractChains, type Side } from './extract-chains';
-import { ParseError, parseSide, writtenNumber } from './parse-expression';
-import { displayFigures, formatComputed, formatSigFigs, halfUnitInLastPlace } from './sig-figs';
+import { type Candidate, evaluateSide, hasData, isUnitful, type SideState } from './side-value';
+import { formatComputed, formatSigFigs } from './sig-figs';
 import { SymbolTable } from './symbols';
-import { fullName, type Token } from './tokenize';
+import { fullName } from './tokenize';
 import {
   displayUnit,
   hasRealDims,
-  isAngle,
   isUnitWord,
   joinValueAndUnit,
   normalizedUnit,
-  plainTemperatureOffset,
   sameDims,
   siUnitFor,
-  specInfo,
   type UnitSpec,
 } from './units';
 
@@ -52,39 +57,6 @@ export interface CheckOptions {
   /** Values given in the problem statement, by symbol (`{ g: { value: 9.81, unit: 'm/s^2' } }`). */
   givens?: Record<string, Quantity>;
 }
-
-/** A side written as a plain number, with what its digits claim. */
-interface Written {
-  /** The number in its written unit. */
-  value: number;
-  /** The number as written ("28.0", "3.0e8"). */
-  numberText: string;
-  spec: UnitSpec | null;
-  /** SI value of one written unit. */
-  factor: number;
-  /** Half a unit in the last written place, in the written unit. */
-  tol: number;
-  figures: number;
-  /** Set for a lone temperature unit (°C, K): its absolute zero offset. */
-  tempOffset: number | null;
-}
-
-interface Candidate {
-  value: Value;
-  written: Written | null;
-  /** A written temperature read as an absolute temperature (25 °C = 298.15 K), not as a step of 25 K. */
-  absolute?: boolean;
-}
-
-type SideState =
-  | { kind: 'target' }
-  | { kind: 'value'; candidates: Candidate[]; chosen: Candidate }
-  | { kind: 'symbolic' }
-  | { kind: 'blocked'; unknown: string[] }
-  | { kind: 'invalid'; message: string }
-  | { kind: 'unparsed'; data: boolean };
-
-type Comparison = 'match' | 'number' | 'dims' | 'missing-match' | 'missing-number';
 
 interface Problem {
   status: Exclude<LineStatus, 'ok'>;
@@ -101,214 +73,7 @@ interface ChainOutcome {
 
 const massUnits = new Set(['kg', 'mg', 'μg', 'ug', 'lb', 'lbs']);
 
-/** A number the student put there (not the 2 of `2gh` or a ½ or a square): the side is more than a formula. */
-function hasData(tokens: Token[]): boolean {
-  return tokens.some((t, i) => {
-    if (t.t === 'id') return /[°%]/.test(t.text);
-    if (t.t !== 'num') return false;
-    const next = tokens[i + 1];
-    return (
-      t.mantissa.includes('.') || t.value >= 5 || t.exp !== 0 || (next?.t === 'id' && isUnitWord(next.text))
-    );
-  });
-}
-
-function isUnitful(c: Candidate): boolean {
-  return c.value.unitful && !c.value.loose;
-}
-
-function toWritten(node: ReturnType<typeof writtenNumber>): Written | null {
-  if (!node) return null;
-  const { token, sign, spec } = node;
-  return {
-    value: sign * token.value,
-    numberText: `${sign < 0 ? '-' : ''}${token.mantissa}${token.exp ? `e${token.exp}` : ''}`,
-    spec,
-    factor: spec ? specInfo(spec).factor : 1,
-    tol: halfUnitInLastPlace(token.mantissa, token.exp),
-    figures: displayFigures(token.mantissa),
-    tempOffset: spec ? plainTemperatureOffset(spec) : null,
-  };
-}
-
-/**
- * A written temperature (`25 °C`) is a temperature or a step in temperature: both readings are candidates,
- * the absolute one first unless the chain is about a difference (`ΔT = …`).
- */
-function temperatureReadings(candidate: Candidate, differences: boolean): Candidate[] {
-  const offset = candidate.written?.tempOffset;
-  if (!offset) return [candidate];
-  const absolute = {
-    ...candidate,
-    value: { ...candidate.value, si: candidate.value.si + offset },
-    absolute: true,
-  };
-  return differences ? [candidate, absolute] : [absolute, candidate];
-}
-
-function evaluateSide(side: Side, table: SymbolTable, gramAllowed: boolean, differences: boolean): SideState {
-  const data = hasData(side.tokens);
-  const ctx = { isDefined: (name: string) => table.has(name), prefer: 'unit' as const, gramAllowed };
-  const nodes = [];
-  try {
-    const first = parseSide(side.tokens, ctx);
-    nodes.push(first.node);
-    // `40 m` with m a defined mass, `2F/m`: also try the defined symbols, and let the chain decide.
-    if (first.ambiguous) nodes.push(parseSide(side.tokens, { ...ctx, prefer: 'symbol' }).node);
-  } catch (error) {
-    if (!(error instanceof ParseError)) throw error;
-    if (nodes.length === 0) return { kind: 'unparsed', data };
-  }
-  const lookup = (name: string) => table.get(name);
-  const candidates: Candidate[] = [];
-  let failure: SideState | null = null;
-  for (const node of nodes) {
-    const written = toWritten(writtenNumber(node));
-    // sin 30 is sin 30° to a student; sin(π/6) is radians. Try degrees first, then radians.
-    const inDegrees = evaluate(node, lookup, true);
-    if (!inDegrees.ok) {
-      if ('unknown' in inDegrees)
-        failure ??= data ? { kind: 'blocked', unknown: inDegrees.unknown } : { kind: 'symbolic' };
-      else if (inDegrees.kind === 'units') failure ??= { kind: 'invalid', message: inDegrees.error };
-      else failure ??= { kind: 'unparsed', data };
-      continue;
-    }
-    candidates.push(...temperatureReadings({ value: inDegrees.value, written }, differences));
-    if (inDegrees.value.trigOfBareNumber) {
-      const inRadians = evaluate(node, lookup, false);
-      if (inRadians.ok) candidates.push({ value: inRadians.value, written });
-    }
-  }
-  const [chosen] = candidates;
-  if (chosen) return { kind: 'value', candidates, chosen };
-  return failure ?? { kind: 'unparsed', data };
-}
-
-// ── Comparing two sides ─────────────────────────────────────────────────────────────────────────────────
-
-interface Rep {
-  n: number;
-  /** Half a unit in the last written place, in this representation; 0 for a computed value. */
-  tol: number;
-}
-
-/**
- * The numbers a side may stand for when units cannot decide: as written, in SI, in the unit the chain writes
- * (`t_1 = d/v_1 = 12/24 = 0.5 h`: 12/24 is in hours), in degrees for an angle.
- */
-function reps(c: Candidate, states: SideState[]): Rep[] {
-  const w = c.written;
-  if (w) {
-    const out = [{ n: w.value, tol: w.tol }];
-    if (w.spec) out.push({ n: c.value.si, tol: w.tol * Math.abs(w.factor) });
-    return out;
-  }
-  const out = [{ n: c.value.si, tol: 0 }];
-  for (const spec of [c.value.naturalSpec, displaySpec(c, states)]) {
-    if (spec) out.push({ n: inUnit(c.value.si, spec), tol: 0 });
-  }
-  if (isAngle(c.value.dims)) out.push({ n: (c.value.si * 180) / Math.PI, tol: 0 });
-  return out;
-}
-
-/** Tolerance for comparing a later side `x` with an earlier side `r`. */
-function tolerance(
-  x: Candidate,
-  r: Candidate,
-  xTol: number,
-  rTol: number,
-  a: number,
-  b: number,
-  approx: boolean,
-) {
-  const scale = Math.max(Math.abs(a), Math.abs(b));
-  let tol: number;
-  if (x.written) tol = xTol;
-  else if (r.written) tol = rTol;
-  else tol = (approx ? 0.05 : 0.01) * scale;
-  return tol * (1 + 1e-9) + 1e-9 * scale + 1e-12;
-}
-
-function compare(x: Candidate, r: Candidate, approx: boolean, states: SideState[]): Comparison {
-  if (isUnitful(x) && isUnitful(r)) {
-    if (!sameDims(x.value.dims, r.value.dims)) return 'dims';
-    const a = x.value.si;
-    const b = r.value.si;
-    const xTol = (x.written?.tol ?? 0) * Math.abs(x.written?.factor ?? 1);
-    const rTol = (r.written?.tol ?? 0) * Math.abs(r.written?.factor ?? 1);
-    return Math.abs(a - b) <= tolerance(x, r, xTol, rTol, a, b, approx) ? 'match' : 'number';
-  }
-  const ok = reps(x, states).some((p) =>
-    reps(r, states).some((q) => Math.abs(p.n - q.n) <= tolerance(x, r, p.tol, q.tol, p.n, q.n, approx)),
-  );
-  if (x.written && !x.written.spec && isUnitful(r) && hasRealDims(r.value.dims))
-    return ok ? 'missing-match' : 'missing-number';
-  return ok ? 'match' : 'number';
-}
-
-function score(result: Comparison): number {
-  return { match: 3, 'missing-match': 2, number: 1, 'missing-number': 1, dims: 0 }[result];
-}
-
-/** Where a side reads two ways (degrees or radians, a unit or a symbol), keep the reading the chain agrees with. */
-function chooseCandidates(states: SideState[], approx: boolean[]): void {
-  states.forEach((state, i) => {
-    if (state.kind !== 'value' || state.candidates.length < 2) return;
-    let best = state.chosen;
-    let bestScore = -1;
-    for (const candidate of state.candidates) {
-      let total = 0;
-      states.forEach((other, j) => {
-        if (j === i || other.kind !== 'value') return;
-        const between = approx.slice(Math.min(i, j), Math.max(i, j)).some(Boolean);
-        total += Math.max(
-          ...other.candidates.map((o) =>
-            score(j < i ? compare(candidate, o, between, states) : compare(o, candidate, between, states)),
-          ),
-        );
-      });
-      if (total > bestScore) {
-        best = candidate;
-        bestScore = total;
-      }
-    }
-    state.chosen = best;
-  });
-}
-
 // ── Messages ────────────────────────────────────────────────────────────────────────────────────────────
-
-/** The unit to show a side's value in: as written, the unit it was computed in, a unit written in the chain, SI. */
-function displaySpec(c: Candidate, states: SideState[]): UnitSpec | null {
-  if (!isUnitful(c)) return null;
-  if (c.written?.spec) return c.written.spec;
-  if (c.value.naturalSpec) return c.value.naturalSpec;
-  for (const state of [...states].reverse()) {
-    const w = state.kind === 'value' ? state.chosen.written : null;
-    if (
-      w?.spec &&
-      state.kind === 'value' &&
-      isUnitful(state.chosen) &&
-      sameDims(state.chosen.value.dims, c.value.dims)
-    )
-      return w.spec;
-  }
-  if (isAngle(c.value.dims)) return [{ name: 'deg', power: 1 }];
-  return siUnitFor(c.value.dims);
-}
-
-function inUnit(si: number, spec: UnitSpec | null): number {
-  return spec ? si / specInfo(spec).factor : si;
-}
-
-/**
- * The number a side without trustworthy units stands for: the arithmetic on its numbers as written (`72 km/h ÷
- * 3.6` is 20, and `5 m/s + 2` is 7), which is its value in the one unit it was written with.
- */
-function plainNumber(c: Candidate): number {
-  const { naturalSpec, unitful, si } = c.value;
-  return unitful && naturalSpec ? inUnit(si, naturalSpec) : si;
-}
 
 function showValue(c: Candidate, states: SideState[]): string {
   const spec = displaySpec(c, states);
@@ -498,7 +263,7 @@ function checkChain(chain: Chain, table: SymbolTable): ChainOutcome {
   }
 
   for (const [i, state] of states.entries()) {
-    if (state.kind === 'invalid')
+    if (state.kind === 'invalid' && calculation)
       problems.push({ status: 'error', kind: 'units', message: `${sideAt(i).text}: ${state.message}.` });
   }
 
