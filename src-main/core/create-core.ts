@@ -84,9 +84,7 @@ export function createCore(options: CoreOptions): Core {
   const bank = loadProblemBank(path.join(options.resourcesDir, 'problems'));
   const prompts = PromptLibrary.load(options.resourcesDir);
   const tutor = store && chat ? new TutorService({ store, chat, bank, prompts }) : null;
-  const mistakes = store
-    ? new MistakeService({ store, engine, bank, prompts, bus, log: options.log })
-    : null;
+  const mistakes = store ? new MistakeService({ store, engine, bank, prompts, bus, log: options.log }) : null;
 
   const unavailable = () =>
     new AppError(

@@ -39,7 +39,10 @@ export async function startTestTutor(): Promise<TestTutor> {
     analysed: (conversationId) =>
       new Promise((resolve) => {
         const off = chat.bus.subscribe((name, payload) => {
-          if (name === 'mistakes.ended' && (payload as { conversationId: number }).conversationId === conversationId) {
+          if (
+            name === 'mistakes.ended' &&
+            (payload as { conversationId: number }).conversationId === conversationId
+          ) {
             off();
             resolve();
           }
