@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { buildHarness } from './harness/build';
 import { electronSkipNotice, findElectronBinary } from './support/electron';
-import { endlessTestModel } from './support/test-models';
+import { endlessTestModel, slowEndlessTestModel } from './support/test-models';
 
 export default async function globalSetup(): Promise<void> {
   if (!fs.existsSync('out/main/web-host.js')) {
@@ -9,6 +9,7 @@ export default async function globalSetup(): Promise<void> {
   }
   await buildHarness();
   endlessTestModel();
+  slowEndlessTestModel();
   const electron = findElectronBinary();
   // One clear line, once per run, so a skipped desktop suite is never mistaken for a passing one.
   if (!electron.available) console.log(electronSkipNotice(electron.reason));
