@@ -5,23 +5,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { seededRandom } from '../src-main/core/seeded-random';
 import { databaseFileName, Store } from '../src-main/core/store/store';
 import { median, verdict } from './support';
 
 const conversations = 10_000;
 const messagesPerConversation = 10;
-
-/** Seeded, so every run writes the same history. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const common = 'the of and a to in is that it for as with was on be by this are from at or an which'.split(
   ' ',
@@ -70,7 +59,7 @@ function percentile(values: number[], p: number): number {
 function main(): void {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'phidesk-bench-store-'));
   const store = Store.open(path.join(dir, databaseFileName));
-  const next = random(7);
+  const next = seededRandom(7);
 
   const writeStarted = performance.now();
   let messages = 0;

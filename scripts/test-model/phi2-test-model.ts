@@ -4,6 +4,7 @@
  * tests exercise the real engine path without downloading weights. Its answers are noise, by design.
  */
 import { GgmlType } from '../../src-main/core/models/gguf-format';
+import { seededRandom } from '../../src-main/core/seeded-random';
 import { writeGguf, type GgufTensorData, type GgufWriteValue } from './gguf-writer';
 import { encodeTensor } from './tensor-encoding';
 
@@ -116,25 +117,13 @@ export function buildVocabulary(): {
   };
 }
 
-/** A small, fast, seeded generator (mulberry32): the same options always give the same file. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export function writePhi2TestModel(file: string, options: TestModelOptions): void {
   const { embedding, layers, feedForward, heads, contextLength } = options;
   if (embedding % heads !== 0) throw new Error('the embedding width must be a multiple of the head count');
   const headSize = embedding / heads;
   const vocabulary = buildVocabulary();
   const vocab = vocabulary.tokens.length;
-  const next = random(options.seed);
+  const next = seededRandom(options.seed);
   const matrixType = weightTypes[options.type];
 
   const filled = (count: number, value: number) => new Float32Array(count).fill(value);

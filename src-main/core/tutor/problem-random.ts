@@ -1,16 +1,5 @@
 /** Deterministic draws for practice variants: the same problem and seed always give the same numbers. */
-
-/** mulberry32: tiny, fast and good enough to pick numbers for homework. */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../seeded-random';
 
 /** FNV-1a, to mix the problem id into the seed: seed 1 of two problems should not move their numbers in step. */
 function hashString(text: string): number {
@@ -21,7 +10,7 @@ function hashString(text: string): number {
 
 export function randomFor(problemId: string, seed: number): () => number {
   const high = Math.floor(seed / 2 ** 32);
-  return mulberry32(hashString(problemId) ^ (seed >>> 0) ^ Math.imul(high, 0x9e3779b1));
+  return seededRandom(hashString(problemId) ^ (seed >>> 0) ^ Math.imul(high, 0x9e3779b1));
 }
 
 export interface Range {
