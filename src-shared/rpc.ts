@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { limits } from './limits';
-import { settingsPatchSchema, type AppSettings } from './settings';
+import { samplingSchema, settingsPatchSchema, type AppSettings } from './settings';
 import {
   conversationKinds,
   type AnswerEnded,
@@ -54,19 +54,6 @@ export const messageText = (maxChars: number) =>
     .refine((text) => text.trim().length > 0, 'Empty: write something first');
 
 const gpuSetting = z.enum(['auto', 'cpu', 'metal', 'cuda', 'vulkan']);
-
-export const samplingSchema = z.strictObject({
-  temperature: z.number().min(0).max(2),
-  topP: z.number().min(0).max(1),
-  topK: z.int().min(0).max(1000),
-  minP: z.number().min(0).max(1),
-  repeatPenalty: z.number().min(1).max(2),
-  seed: z
-    .int()
-    .min(0)
-    .max(2 ** 31 - 1)
-    .optional(),
-});
 
 export const chatTurnSchema = z.strictObject({
   role: z.enum(['user', 'assistant']),

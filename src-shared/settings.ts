@@ -9,7 +9,8 @@ export const presetSchema = z.strictObject({
 });
 export type Preset = z.infer<typeof presetSchema>;
 
-const sampling = z.strictObject({
+/** Sampling as a request states it: a seed, or none for a random one each time. */
+export const samplingSchema = z.strictObject({
   temperature: z.number().min(0).max(2),
   topP: z.number().min(0).max(1),
   topK: z.int().min(0).max(1000),
@@ -19,8 +20,11 @@ const sampling = z.strictObject({
     .int()
     .min(0)
     .max(2 ** 31 - 1)
-    .nullable(),
+    .optional(),
 });
+
+/** Sampling as settings keep it: no seed is stored as null. */
+const sampling = samplingSchema.extend({ seed: samplingSchema.shape.seed.unwrap().nullable() });
 
 export const appSettingsSchema = z.strictObject({
   theme: z.enum(['system', 'light', 'dark']),

@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { limits } from '../../src-shared/limits';
-import { messageText, samplingSchema } from '../../src-shared/rpc';
+import { messageText } from '../../src-shared/rpc';
+import { samplingSchema } from '../../src-shared/settings';
 import type { GenerationDone } from '../../src-shared/types';
 import { exitCodes, reportError, UsageError } from './exit-codes';
 import { withEngine } from './engine-session';
