@@ -2,6 +2,10 @@
  * The physics tutor end to end: the real renderer in Chromium, the real web host and store, the problem
  * bank, and the generated Phi-2 model through the real node-llama-cpp for Solve and the hints.
  */
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { registerSearchFunctions } from '../../src-main/core/store/search-text';
+import { databaseFileName } from '../../src-main/core/store/store';
 import { expect, test } from '../fixtures';
 import { hostCall } from '../support/host-rpc';
 import { endlessTestModel } from '../support/test-models';
@@ -18,7 +22,8 @@ async function loadModel(webHost: RunningWebHost): Promise<void> {
 async function openSkier(page: Page): Promise<void> {
   await page.getByRole('link', { name: 'Tutor' }).click();
   await page.getByRole('button', { name: 'New session' }).click();
-  await page.getByRole('button', { name: /skier/i }).first().click();
+  const bank = page.getByRole('region', { name: 'Or pick one from the problem bank' });
+  await bank.getByRole('button', { name: /skier/i }).first().click();
   await expect(page).toHaveURL(/#\/tutor\/\d+$/);
   await expect(page.getByTestId('problem-statement')).toContainText('40 m');
 }
@@ -67,6 +72,41 @@ test('Solve step by step streams a solution and marks its checked lines', async 
   await expect(reply.getByTestId('checked-line').first()).toBeVisible();
   await expect(app.getByRole('button', { name: 'Solve again' })).toBeEnabled();
   await app.screenshot({ path: 'e2e/screenshots/tutor-solve.png', fullPage: true });
+});
+
+test('a solution is marked line by line: ✓ where the arithmetic holds, ✗ with the right value where not', async ({
+  app,
+  webHost,
+}) => {
+  await loadModel(webHost);
+  await openSkier(app);
+  await app.getByRole('button', { name: 'Solve step by step' }).click();
+  const reply = app.getByTestId('tutor-reply');
+  await expect(reply).toHaveAttribute('data-status', 'complete', { timeout: 60_000 });
+  // The random-weight model writes noise; stand in for a confused model by saving what one might write
+  // (right method, one wrong number) as the answer's text. The marks are computed when it is read back.
+  const db = new Database(path.join(webHost.dataDir, databaseFileName), { timeout: 5000 });
+  registerSearchFunctions(db); // the search index's triggers call it
+  db.prepare(
+    "UPDATE messages SET content = ? WHERE id = (SELECT max(id) FROM messages WHERE role = 'assistant')",
+  ).run(
+    [
+      'Step 1: Energy is conserved, so $mgH = \\frac{1}{2}mv^2$ and $v = \\sqrt{2gH}$.',
+      'Step 2: $2gH = 2 \\cdot 9.81 \\cdot 40 = 784.8$',
+      'Step 3: $v = \\sqrt{2 \\cdot 9.81 \\cdot 40} = 30.2$ m/s',
+      'Final answer: 30.2 m/s',
+    ].join('\n'),
+  );
+  db.close();
+  await app.reload();
+
+  const lines = reply.getByTestId('checked-line');
+  await expect(lines.nth(1)).toHaveAttribute('data-status', 'ok');
+  await expect(lines.nth(2)).toHaveAttribute('data-status', 'error');
+  await expect(lines.nth(2).getByTestId('checker-finding')).toContainText('= 28.01, not 30.2');
+  await expect(reply.getByTestId('checker-summary')).toContainText('a mistake');
+  await expect(reply.getByTestId('reference-check')).toHaveAttribute('data-verdict', 'wrong');
+  await app.screenshot({ path: 'e2e/screenshots/tutor-solve-checked.png', fullPage: true });
 });
 
 test('the hint ladder opens one rung per click, and the level survives a reload', async ({
