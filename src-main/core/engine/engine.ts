@@ -11,6 +11,7 @@ import {
   type LlamaContextSequence,
   type GbnfJsonSchema,
   type LlamaGrammar,
+  type LlamaModel,
   type Token,
 } from 'node-llama-cpp';
 import { AppError } from '../../../src-shared/errors';
@@ -37,6 +38,7 @@ import { ModelHost, type LoadedSession } from './model-host';
 import { phi2StopTriggers } from './phi2-format';
 import { promptTokens, textPieces } from './prompt-tokens';
 import { SessionPool, type Session } from './session-pool';
+import { TokenCountCache } from './token-count-cache';
 
 export interface GenerateRequest {
   /** Keeps this conversation's evaluated prefix between turns; one-off requests share a scratch slot. */
@@ -101,6 +103,8 @@ export class Engine {
   #sessions: SessionPool | null = null;
   #running = new Map<string, AbortController>();
   #jsonGrammars = new Map<string, JsonGrammar>();
+  /** Block token counts per loaded model (another model, another tokenizer); they go with the model. */
+  #tokenCounts = new WeakMap<LlamaModel, TokenCountCache>();
 
   constructor(options: { bus: EventBus; runtime: LlamaRuntime; log: Logger; maxQueued?: number }) {
     this.#bus = options.bus;
@@ -188,7 +192,7 @@ export class Engine {
         maxTokens: answerTokens,
         contextSize,
         keptFrom,
-        countTokens: (text) => loaded.model.tokenize(text).length,
+        tokens: this.#tokenCounter(loaded.model),
       });
       return {
         promptTokens: fitted.promptTokens,
@@ -291,8 +295,17 @@ export class Engine {
       maxTokens: request.maxTokens ?? defaultMaxTokens,
       contextSize: context.contextSize,
       keptFrom: 0,
-      countTokens: (text) => model.tokenize(text).length,
+      tokens: this.#tokenCounter(model),
     });
+  }
+
+  #tokenCounter(model: LlamaModel): TokenCountCache {
+    let counter = this.#tokenCounts.get(model);
+    if (!counter) {
+      counter = new TokenCountCache((text) => model.tokenize(text).length);
+      this.#tokenCounts.set(model, counter);
+    }
+    return counter;
   }
 
   #requireModel(): LoadedSession {
@@ -361,7 +374,7 @@ export class Engine {
         maxTokens: request.maxTokens ?? defaultMaxTokens,
         contextSize: sequence.contextSize,
         keptFrom: session.keptFrom,
-        countTokens: (text) => model.tokenize(text).length,
+        tokens: this.#tokenCounter(model),
       });
       session.keptFrom = fitted.keptFrom;
       const tokens = promptTokens(session.evaluated, fitted.prompt, (text) => model.tokenize(text));

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { phi2StopTriggers, renderPhi2Prompt } from './phi2-format';
+import type { ChatTurn } from '../../../src-shared/types';
+import {
+  completeTurns,
+  phi2Block,
+  phi2OpenEnd,
+  phi2Preamble,
+  phi2StopTriggers,
+  renderPhi2Prompt,
+} from './phi2-format';
 
 describe('renderPhi2Prompt', () => {
   it('renders a single turn in the QA format', () => {
@@ -52,6 +60,21 @@ describe('renderPhi2Prompt', () => {
     const earlier = renderPhi2Prompt('sys', turns.slice(0, 1));
     const later = renderPhi2Prompt('sys', turns);
     expect(later.startsWith(earlier)).toBe(true);
+  });
+
+  it('is its preamble, finished blocks and open end joined (context fitting counts them apart)', () => {
+    const answered: ChatTurn[] = [
+      { role: 'user', content: ' Hi ' },
+      { role: 'assistant', content: 'Hello.' },
+      { role: 'user', content: 'Why?' },
+    ];
+    const continuing: ChatTurn[] = [...answered, { role: 'assistant', content: ' Because ' }];
+    for (const turns of [answered, continuing, []]) {
+      const blocks = turns.slice(0, completeTurns(turns)).map(phi2Block).join('');
+      expect(phi2Preamble(' sys ') + blocks + phi2OpenEnd(turns)).toBe(renderPhi2Prompt(' sys ', turns));
+    }
+    expect(completeTurns(continuing)).toBe(3);
+    expect(phi2OpenEnd(continuing)).toBe('Output: Because ');
   });
 
   it('stops on the triggers Phi-2 drifts into', () => {

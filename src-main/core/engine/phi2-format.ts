@@ -20,17 +20,32 @@ export const phi2StopTriggers = [
  * when the last turn is a partial answer, with that answer as written so the model continues it.
  *
  * The rendering is a pure function of its input, so each turn of a conversation renders byte-identically
- * to the last and only the new tokens need evaluating.
+ * to the last and only the new tokens need evaluating. It is the concatenation of the parts below, which
+ * lets the context fitting count tokens block by block.
  */
 export function renderPhi2Prompt(system: string | undefined, turns: readonly ChatTurn[]): string {
-  const preamble = system?.trim() ? `${system.trim()}\n` : '';
+  const blocks = turns.slice(0, completeTurns(turns)).map(phi2Block);
+  return phi2Preamble(system) + blocks.join('') + phi2OpenEnd(turns);
+}
+
+/** The system text as a plain preamble line, or nothing when it is blank. */
+export function phi2Preamble(system: string | undefined): string {
+  return system?.trim() ? `${system.trim()}\n` : '';
+}
+
+/** One finished turn as its `Instruct:` / `Output:` block. */
+export function phi2Block(turn: ChatTurn): string {
+  return `${turn.role === 'user' ? 'Instruct:' : 'Output:'} ${turn.content.trim()}\n`;
+}
+
+/** How many turns render as finished blocks: all but a trailing partial answer. */
+export function completeTurns(turns: readonly ChatTurn[]): number {
+  return turns.at(-1)?.role === 'assistant' ? turns.length - 1 : turns.length;
+}
+
+/** The prompt's open end: `Output:` for the model to answer, or the partial answer it continues. */
+export function phi2OpenEnd(turns: readonly ChatTurn[]): string {
   const last = turns.at(-1);
-  const continuing = last?.role === 'assistant';
-  const complete = continuing ? turns.slice(0, -1) : turns;
-  const blocks = complete.map(
-    (turn) => `${turn.role === 'user' ? 'Instruct:' : 'Output:'} ${turn.content.trim()}\n`,
-  );
   // A partial answer keeps its trailing text exactly, so the model picks up mid-sentence.
-  const open = continuing ? `Output: ${last.content.trimStart()}` : 'Output:';
-  return preamble + blocks.join('') + open;
+  return last?.role === 'assistant' ? `Output: ${last.content.trimStart()}` : 'Output:';
 }
