@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig } from 'electron-vite';
+import { cspMetaTag } from './scripts/csp-meta-tag';
 
 export default defineConfig({
   main: {
@@ -30,6 +31,6 @@ export default defineConfig({
     build: {
       rolldownOptions: { input: resolve('src-renderer/index.html') },
     },
-    plugins: [svelte({ configFile: resolve('svelte.config.js') })],
+    plugins: [svelte({ configFile: resolve('svelte.config.js') }), cspMetaTag()],
   },
 });

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { build } from 'vite';
+import { cspMetaTag } from '../../scripts/csp-meta-tag';
 
 export const harnessDir = resolve('out/harness');
 
@@ -11,7 +12,8 @@ export async function buildHarness(): Promise<void> {
     base: './',
     logLevel: 'warn',
     configFile: false,
-    plugins: [svelte({ configFile: resolve('svelte.config.js') })],
+    // The app's own policy, so the harness renders under the same rules.
+    plugins: [svelte({ configFile: resolve('svelte.config.js') }), cspMetaTag()],
     build: { outDir: harnessDir, emptyOutDir: true },
   });
 }

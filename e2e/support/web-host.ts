@@ -12,6 +12,8 @@ export interface RunningWebHost {
   dataDir: string;
   /** Everything the host printed, for diagnosing failures. */
   output(): string;
+  /** False once the host process has exited, for whatever reason. */
+  isRunning(): boolean;
   stop(): Promise<void>;
 }
 
@@ -51,6 +53,7 @@ export async function startWebHost(
     token: parsed.searchParams.get('token')!,
     dataDir,
     output: () => output,
+    isRunning: () => child.exitCode === null && child.signalCode === null,
     stop: () => stopChild(child),
   };
 }

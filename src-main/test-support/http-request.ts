@@ -1,4 +1,5 @@
 import http from 'node:http';
+import net from 'node:net';
 
 export interface RawResponse {
   status: number;
@@ -62,4 +63,25 @@ export async function rawRequest(
   }
   if (!answered) request.end();
   return response;
+}
+
+/**
+ * Sends `lines` as a raw HTTP/1.1 request head and returns the answer's status: for request targets and
+ * methods that http.request would refuse or rewrite (`//`, `*`, absolute form). Resolves 0 when the server
+ * closes the connection without answering.
+ */
+export function rawHead(port: number, lines: string[]): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1');
+    let received = '';
+    socket.on('connect', () => socket.write(`${lines.join('\r\n')}\r\n\r\n`));
+    socket.on('data', (chunk: Buffer) => {
+      received += chunk.toString('latin1');
+      if (received.includes('\r\n')) socket.destroy();
+    });
+    socket.on('close', () => resolve(Number(/^HTTP\/1\.1 (\d{3})/.exec(received)?.[1] ?? 0)));
+    socket.on('error', (error: NodeJS.ErrnoException) =>
+      error.code === 'ECONNRESET' ? undefined : reject(error),
+    );
+  });
 }

@@ -42,7 +42,8 @@ export async function readStaticFile(rootDir: string, urlPath: string): Promise<
   return {
     body: await fs.readFile(file),
     contentType: contentTypes[path.extname(file)] ?? 'application/octet-stream',
-    immutable: file.includes(`${path.sep}assets${path.sep}`),
+    // Judged inside the renderer folder: the folder itself may sit under a directory named "assets".
+    immutable: path.relative(root, file).startsWith(`assets${path.sep}`),
   };
 }
 

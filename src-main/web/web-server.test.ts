@@ -3,12 +3,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { contentSecurityPolicy } from '../../src-shared/content-security-policy';
+import { errorCodes, type ErrorCode } from '../../src-shared/errors';
 import { limits } from '../../src-shared/limits';
 import { testCoreOptions } from '../test-support/core';
 import { createCore, type Core } from '../core/create-core';
 import { sessionCookieName } from '../core/http/guard';
-import { createLogger } from '../core/log';
-import { rawRequest } from '../test-support/http-request';
+import { createLogger, type Logger } from '../core/log';
+import type { RpcServer } from '../core/rpc/rpc-server';
+import { rawHead, rawRequest } from '../test-support/http-request';
 import { startWebServer, type WebServer } from './web-server';
 
 const token = 'test-token-0123456789';
@@ -36,6 +39,34 @@ afterAll(async () => {
 });
 
 const jsonHeaders = () => ({ ...auth, 'Content-Type': 'application/json' });
+
+const open = (headers: Record<string, string>, port = server.port) =>
+  new Promise<WebSocket>((resolve, reject) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/rpc`, { headers });
+    ws.once('open', () => resolve(ws));
+    ws.once('unexpected-response', (_request, response) => reject(new Error(`HTTP ${response.statusCode}`)));
+    ws.once('error', reject);
+  });
+
+const upgradeHead = (target: string, headers: string[] = [`Authorization: Bearer ${token}`]) => [
+  `GET ${target} HTTP/1.1`,
+  `Host: 127.0.0.1:${server.port}`,
+  'Connection: Upgrade',
+  'Upgrade: websocket',
+  'Sec-WebSocket-Version: 13',
+  'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==',
+  ...headers,
+];
+
+/** The host still answers an authenticated request: it did not crash on the one before. */
+async function expectHostAlive(port = server.port): Promise<void> {
+  expect((await rawRequest(port, { headers: auth })).status).toBe(200);
+}
+
+/** A second host around a stand-in contract server, for failures the real core never produces on cue. */
+async function startWithRpc(rpc: Partial<RpcServer>, log: Logger = createLogger('test', 'error')) {
+  return startWebServer({ rpc: rpc as RpcServer, rendererDir, token, port: 0, log });
+}
 
 describe('web host guard (S5)', () => {
   it('listens on 127.0.0.1 and prints a URL with the token', () => {
@@ -104,6 +135,19 @@ describe('web host HTTP contract endpoint', () => {
     expect(JSON.parse(response.body)).toMatchObject({
       ok: true,
       result: { name: 'Phidesk', version: '9.9.9' },
+    });
+  });
+
+  it("leaves missing params to the method's own schema", async () => {
+    const response = await rawRequest(server.port, {
+      method: 'POST',
+      path: '/rpc',
+      headers: jsonHeaders(),
+      body: JSON.stringify({ method: 'app.info' }),
+    });
+    expect(response.status).toBe(400);
+    expect(JSON.parse(response.body)).toMatchObject({
+      error: { code: 'invalid_input', message: expect.stringContaining('Invalid parameters for app.info') },
     });
   });
 
@@ -176,16 +220,6 @@ describe('web host static files', () => {
 });
 
 describe('web host WebSocket', () => {
-  const open = (headers: Record<string, string>) =>
-    new Promise<WebSocket>((resolve, reject) => {
-      const ws = new WebSocket(`ws://127.0.0.1:${server.port}/rpc`, { headers });
-      ws.once('open', () => resolve(ws));
-      ws.once('unexpected-response', (_request, response) =>
-        reject(new Error(`HTTP ${response.statusCode}`)),
-      );
-      ws.once('error', reject);
-    });
-
   it('refuses an upgrade without the token, or from a foreign Origin', async () => {
     await expect(open({})).rejects.toThrow('HTTP 401');
     await expect(open({ ...auth, Origin: 'https://evil.example' })).rejects.toThrow('HTTP 403');
@@ -226,5 +260,174 @@ describe('web host WebSocket', () => {
     const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
     ws.send('x'.repeat(limits.messageBytes + 1));
     expect(await closed).toBe(1009);
+  });
+});
+
+describe('web host: malformed or duplicated cookies (S6)', () => {
+  const cookieName = () => sessionCookieName(server.port);
+
+  it('a session cookie with bad %-encoding is a 401 over HTTP and the WebSocket, and the host stays up', async () => {
+    const cookie = `${cookieName()}=%E0%A4%A`;
+    expect((await rawRequest(server.port, { headers: { Cookie: cookie } })).status).toBe(401);
+    await expect(open({ Cookie: cookie })).rejects.toThrow('HTTP 401');
+    await expectHostAlive();
+  });
+
+  it('a valid session cookie among same-name ones still works, over HTTP and the WebSocket', async () => {
+    const cookie = `${cookieName()}=%E0%A4%A; ${cookieName()}=wrong; ${cookieName()}=${token}`;
+    expect((await rawRequest(server.port, { headers: { Cookie: cookie } })).status).toBe(200);
+    const ws = await open({ Cookie: cookie });
+    ws.close();
+  });
+});
+
+describe('web host: malformed requests get a 4xx, never a 500 or a crash', () => {
+  it('an upgrade to a request target like // or //evil.example/x is refused, and the host keeps serving', async () => {
+    expect(await rawHead(server.port, upgradeHead('//'))).toBe(404);
+    expect(await rawHead(server.port, upgradeHead('//evil.example/rpc'))).toBe(404);
+    expect(await rawHead(server.port, upgradeHead('http://evil.example/rpc'))).toBe(400);
+    expect(await rawHead(server.port, upgradeHead('//', []))).toBe(401);
+    await expectHostAlive();
+  });
+
+  it('an upgrade that fails inside the host closes that socket, and the host keeps serving', async () => {
+    const errors: string[] = [];
+    const log = { ...createLogger('test', 'error'), error: (message: string) => void errors.push(message) };
+    const failing = await startWithRpc(
+      {
+        connect: () => {
+          throw new Error('connect failed');
+        },
+      },
+      log,
+    );
+    try {
+      const ws = new WebSocket(`ws://127.0.0.1:${failing.port}/rpc`, { headers: auth });
+      ws.on('error', () => undefined);
+      await new Promise((resolve) => ws.once('close', resolve));
+      expect(errors).toEqual(['WebSocket upgrade failed']);
+      await expectHostAlive(failing.port);
+    } finally {
+      await failing.close();
+    }
+  });
+
+  it('bad %-encoding in the path is a 404', async () => {
+    for (const path of ['/%E0%A4%A', '/%', '/assets/%zz.js', '/rpc%']) {
+      expect((await rawRequest(server.port, { path, headers: auth })).status).toBe(404);
+    }
+  });
+
+  it('absurd query strings are answered, never with a 500', async () => {
+    const valid = await rawRequest(server.port, { path: '/?%%%&&==&=&a=%E0%A4%A', headers: auth });
+    expect(valid.status).toBe(200);
+    for (const query of [
+      'token=%E0%A4%A',
+      'token',
+      'token=',
+      `token=${'x'.repeat(8000)}`,
+      'token=a&token=b',
+    ]) {
+      expect((await rawRequest(server.port, { path: `/?${query}` })).status).toBe(401);
+    }
+  });
+
+  it('request targets that are not paths (absolute form, *) are a 400', async () => {
+    const head = (line: string) => [line, `Host: 127.0.0.1:${server.port}`, `Authorization: Bearer ${token}`];
+    expect(await rawHead(server.port, head(`GET http://127.0.0.1:${server.port}/ HTTP/1.1`))).toBe(400);
+    expect(await rawHead(server.port, head('OPTIONS * HTTP/1.1'))).toBe(400);
+    expect(await rawHead(server.port, head('GET // HTTP/1.1'))).toBe(200);
+  });
+
+  it('a /rpc POST whose body is JSON but not a {method, params} object is a 400 invalid_input', async () => {
+    for (const body of [
+      '[]',
+      '"app.info"',
+      'null',
+      '42',
+      '{"method": 5}',
+      '{"method": "app.info", "x": 1}',
+    ]) {
+      const response = await rawRequest(server.port, {
+        method: 'POST',
+        path: '/rpc',
+        headers: jsonHeaders(),
+        body,
+      });
+      expect(response.status).toBe(400);
+      expect(JSON.parse(response.body)).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    }
+    const deep = `{"method": "app.info", "params": ${'['.repeat(100_000)}${']'.repeat(100_000)}}`;
+    const nested = await rawRequest(server.port, {
+      method: 'POST',
+      path: '/rpc',
+      headers: jsonHeaders(),
+      body: deep,
+    });
+    expect(nested.status).toBe(400);
+  });
+
+  it('methods other than GET, HEAD and POST are a 405 that says what is allowed', async () => {
+    for (const method of ['PUT', 'DELETE', 'PATCH', 'OPTIONS']) {
+      const page = await rawRequest(server.port, { method, path: '/', headers: auth });
+      expect(page.status).toBe(405);
+      expect(page.headers.allow).toBe('GET, HEAD');
+      const rpc = await rawRequest(server.port, { method, path: '/rpc', headers: auth });
+      expect(rpc.status).toBe(405);
+      expect(rpc.headers.allow).toBe('POST');
+    }
+  });
+});
+
+describe('web host: contract errors over POST /rpc', () => {
+  it('maps every contract error code to an HTTP error status; only internal is a 500', async () => {
+    const failing = await startWithRpc({
+      handle: (method: string) =>
+        Promise.resolve({ ok: false, error: { code: method as ErrorCode, message: method } }),
+    });
+    try {
+      const statuses = new Map<ErrorCode, number>();
+      for (const code of errorCodes) {
+        const response = await rawRequest(failing.port, {
+          method: 'POST',
+          path: '/rpc',
+          headers: jsonHeaders(),
+          body: JSON.stringify({ method: code, params: {} }),
+        });
+        expect(JSON.parse(response.body)).toMatchObject({ ok: false, error: { code } });
+        statuses.set(code, response.status);
+      }
+      for (const [code, status] of statuses) {
+        expect(status, code).toBeGreaterThanOrEqual(400);
+        if (code === 'internal') expect(status).toBe(500);
+        else expect(status, code).not.toBe(500);
+      }
+      expect(statuses.get('model_not_loaded')).toBe(409);
+      expect(statuses.get('too_long')).toBe(422);
+    } finally {
+      await failing.close();
+    }
+  });
+});
+
+describe('web host: the token redirect', () => {
+  it('never produces a protocol-relative Location', async () => {
+    for (const path of ['/.//evil.com', '//evil.com', '/\\evil.com', '/./\\/evil.com/x', '/%2e//evil.com']) {
+      const response = await rawRequest(server.port, { path: `${path}?token=${token}` });
+      expect(response.status, path).toBe(303);
+      expect(response.headers.location, path).toMatch(/^\/[^/\\]/);
+    }
+    const withQuery = await rawRequest(server.port, { path: `/.//evil.com?a=1&token=${token}` });
+    expect(withQuery.headers.location).toBe('/evil.com?a=1');
+  });
+});
+
+describe('web host: Content-Security-Policy', () => {
+  it('sends the shared policy as a header on HTML and every other response', async () => {
+    const page = await rawRequest(server.port, { headers: auth });
+    expect(page.headers['content-type']).toMatch(/text\/html/);
+    expect(page.headers['content-security-policy']).toBe(contentSecurityPolicy);
+    const refusal = await rawRequest(server.port, {});
+    expect(refusal.headers['content-security-policy']).toBe(contentSecurityPolicy);
   });
 });

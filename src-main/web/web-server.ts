@@ -4,9 +4,12 @@
  */
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { stringifySetCookie } from 'cookie';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { z } from 'zod';
+import { contentSecurityPolicy } from '../../src-shared/content-security-policy';
 import { limits } from '../../src-shared/limits';
-import type { ServerMessage } from '../../src-shared/wire';
+import type { Outcome, ServerMessage } from '../../src-shared/wire';
 import {
   checkRequest,
   queryToken,
@@ -14,7 +17,9 @@ import {
   tokenQueryParam,
   type GuardOptions,
 } from '../core/http/guard';
+import { httpStatusForError } from '../core/http/error-status';
 import { discardBody, HttpError, readJsonBody } from '../core/http/json-body';
+import { parseRequestTarget, sameOriginLocation } from '../core/http/request-target';
 import type { Logger } from '../core/log';
 import { malformedMessageId, type RpcServer } from '../core/rpc/rpc-server';
 import { readStaticFile } from './static-files';
@@ -38,6 +43,8 @@ export interface WebServer {
 export const rpcPath = '/rpc';
 
 const securityHeaders = {
+  // Also in index.html as a <meta> tag (the build puts it there); the header covers every response.
+  'Content-Security-Policy': contentSecurityPolicy,
   'X-Content-Type-Options': 'nosniff',
   'Referrer-Policy': 'no-referrer',
   'X-Frame-Options': 'DENY',
@@ -58,17 +65,20 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     });
   });
 
-  server.on('upgrade', (request, socket: Socket, head) => {
-    const verdict = checkRequest(request, guard());
-    const pathname = new URL(request.url ?? '/', 'http://x').pathname;
-    if (!verdict.ok || pathname !== rpcPath) {
-      const status = verdict.ok ? 404 : verdict.status;
-      socket.end(
-        `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`,
-      );
-      return;
+  server.on('upgrade', (request, socket: Socket, head: Buffer) => {
+    // Node hands the socket over with no error listener: a client reset would otherwise crash the process.
+    socket.on('error', () => socket.destroy());
+    // An exception thrown here would escape every handler and end the process, so none may escape.
+    try {
+      const refusal = upgradeRefusal(request, guard());
+      if (refusal !== null) refuseUpgrade(socket, refusal);
+      else sockets.handleUpgrade(request, socket, head, (ws) => bindSocket(ws, options.rpc));
+    } catch (error) {
+      options.log.error('WebSocket upgrade failed', error);
+      // Once the handshake has gone out, an HTTP answer would be garbage on the socket: just close it.
+      if (socket.bytesWritten === 0) refuseUpgrade(socket, 400);
+      else socket.destroy();
     }
-    sockets.handleUpgrade(request, socket, head, (ws) => bindSocket(ws, options.rpc));
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -88,6 +98,21 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
         server.close(() => resolve());
       }),
   };
+}
+
+/** The status to refuse an upgrade with, or null when it may become a contract socket. */
+function upgradeRefusal(request: http.IncomingMessage, guard: GuardOptions): number | null {
+  const verdict = checkRequest(request, guard);
+  if (!verdict.ok) return verdict.status;
+  const target = parseRequestTarget(request.url);
+  if (target === null) return 400;
+  return target.pathname === rpcPath ? null : 404;
+}
+
+function refuseUpgrade(socket: Socket, status: number): void {
+  socket.end(
+    `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`,
+  );
 }
 
 function bindSocket(ws: WebSocket, rpc: RpcServer): void {
@@ -124,15 +149,25 @@ async function handleHttp(
     sendJson(response, verdict.status, { error: verdict.reason });
     return;
   }
-  const url = new URL(request.url ?? '/', 'http://x');
+  const url = parseRequestTarget(request.url);
+  if (url === null) {
+    sendJson(response, 400, { error: 'The request target must be a path (/…)' });
+    return;
+  }
 
   // First visit with ?token=…: trade it for an HttpOnly cookie and drop it from the address bar.
   if (request.method === 'GET' && queryToken(request) !== null) {
     url.searchParams.delete(tokenQueryParam);
     response.writeHead(303, {
       ...securityHeaders,
-      'Set-Cookie': `${sessionCookieName(guard.port)}=${encodeURIComponent(guard.token)}; HttpOnly; SameSite=Strict; Path=/`,
-      Location: url.pathname + url.search,
+      'Set-Cookie': stringifySetCookie({
+        name: sessionCookieName(guard.port),
+        value: guard.token,
+        httpOnly: true,
+        sameSite: 'strict',
+        path: '/',
+      }),
+      Location: sameOriginLocation(url),
     });
     response.end();
     return;
@@ -144,7 +179,7 @@ async function handleHttp(
   }
 
   if (request.method !== 'GET' && request.method !== 'HEAD') {
-    sendJson(response, 405, { error: 'Method not allowed' });
+    sendJson(response, 405, { error: 'Method not allowed' }, { Allow: 'GET, HEAD' });
     return;
   }
   const file = await readStaticFile(options.rendererDir, url.pathname);
@@ -161,13 +196,12 @@ async function handleHttp(
   response.end(request.method === 'HEAD' ? undefined : file.body);
 }
 
-const httpStatusByCode: Record<string, number> = {
-  invalid_input: 400,
-  not_found: 404,
-  busy: 409,
-  cancelled: 409,
-  unavailable: 503,
-};
+/** What POST /rpc accepts: one contract call. */
+const rpcPostBody = z.strictObject({
+  method: z.string().max(limits.methodNameChars),
+  // Left to the method's own schema, which decides whether it may be missing.
+  params: z.unknown().optional(),
+});
 
 async function handleRpcPost(
   request: http.IncomingMessage,
@@ -175,7 +209,7 @@ async function handleRpcPost(
   rpc: RpcServer,
 ): Promise<void> {
   if (request.method !== 'POST') {
-    sendJson(response, 405, { error: 'Use POST with {"method": …, "params": …}' });
+    sendJson(response, 405, { error: 'Use POST with {"method": …, "params": …}' }, { Allow: 'POST' });
     return;
   }
   let body: unknown;
@@ -187,12 +221,14 @@ async function handleRpcPost(
     discardBody(request);
     return;
   }
-  const { method, params } = (typeof body === 'object' && body !== null ? body : {}) as Record<
-    string,
-    unknown
-  >;
-  const outcome = await rpc.handle(typeof method === 'string' ? method : '', params);
-  sendJson(response, outcome.ok ? 200 : (httpStatusByCode[outcome.error.code] ?? 500), outcome);
+  const call = rpcPostBody.safeParse(body);
+  if (!call.success) {
+    const message = 'The body must be a JSON object {"method": "…", "params": …} and nothing else.';
+    sendJson(response, 400, { ok: false, error: { code: 'invalid_input', message } } satisfies Outcome);
+    return;
+  }
+  const outcome = await rpc.handle(call.data.method, call.data.params);
+  sendJson(response, outcome.ok ? 200 : httpStatusForError(outcome.error.code), outcome);
 }
 
 function parseJson(text: string): unknown {
@@ -203,10 +239,16 @@ function parseJson(text: string): unknown {
   }
 }
 
-function sendJson(response: http.ServerResponse, status: number, body: unknown): void {
+function sendJson(
+  response: http.ServerResponse,
+  status: number,
+  body: unknown,
+  headers: http.OutgoingHttpHeaders = {},
+): void {
   const text = JSON.stringify(body);
   response.writeHead(status, {
     ...securityHeaders,
+    ...headers,
     'Content-Type': 'application/json; charset=utf-8',
     'Content-Length': Buffer.byteLength(text),
     'Cache-Control': 'no-store',

@@ -5,6 +5,8 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { cookieValues } from './cookies';
+import { parseRequestTarget } from './request-target';
 
 export type GuardVerdict = { ok: true } | { ok: false; status: 401 | 403; reason: string };
 
@@ -33,28 +35,29 @@ export function checkRequest(request: IncomingMessage, options: GuardOptions): G
   if (origin !== undefined && !loopbackOrigins(options.port).includes(origin)) {
     return { ok: false, status: 403, reason: 'Foreign Origin header' };
   }
-  const presented = presentedToken(request, options.port);
-  if (presented === null) return { ok: false, status: 401, reason: 'Missing session token' };
-  if (!sameSecret(presented, options.token)) return { ok: false, status: 401, reason: 'Wrong session token' };
+  const presented = presentedTokens(request, options.port);
+  if (presented.length === 0) return { ok: false, status: 401, reason: 'Missing session token' };
+  // Every candidate is compared, each in constant time: which one matched is no secret.
+  const matches = presented.filter((candidate) => sameSecret(candidate, options.token));
+  if (matches.length === 0) return { ok: false, status: 401, reason: 'Wrong session token' };
   return { ok: true };
 }
 
 /** The token in the query string, if any: the host trades it for a cookie and a clean URL. */
 export function queryToken(request: IncomingMessage): string | null {
-  return new URL(request.url ?? '/', 'http://x').searchParams.get(tokenQueryParam);
+  return parseRequestTarget(request.url)?.searchParams.get(tokenQueryParam) ?? null;
 }
 
-function presentedToken(request: IncomingMessage, port: number): string | null {
+/**
+ * The tokens the request presents, from the first source that has any: a bearer header, the query, or
+ * every session cookie (several may share the name; see `cookieValues`).
+ */
+function presentedTokens(request: IncomingMessage, port: number): string[] {
   const bearer = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
-  return bearer ?? queryToken(request) ?? readCookie(request.headers.cookie, sessionCookieName(port));
-}
-
-function readCookie(header: string | undefined, name: string): string | null {
-  for (const part of (header ?? '').split(';')) {
-    const [key, ...value] = part.trim().split('=');
-    if (key === name) return decodeURIComponent(value.join('='));
-  }
-  return null;
+  if (bearer !== undefined) return [bearer];
+  const query = queryToken(request);
+  if (query !== null) return [query];
+  return cookieValues(request.headers.cookie, sessionCookieName(port));
 }
 
 function sameSecret(a: string, b: string): boolean {
