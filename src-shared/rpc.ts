@@ -67,7 +67,11 @@ export const conversationSettingsSchema = z.strictObject({
 });
 
 const conversationRef = z.strictObject({ conversationId: id, messageId: id });
-const filePath = z.string().min(1).max(limits.pathChars);
+const filePath = z
+  .string()
+  .min(1)
+  .max(limits.pathChars)
+  .refine((path) => !path.includes('\0'), 'A path cannot contain a NUL character');
 const problemId = z
   .string()
   .min(1)

@@ -1,3 +1,4 @@
+import { resolveUserPath } from '../files/user-paths';
 import type { Handlers } from '../rpc/rpc-server';
 import type { Engine } from './engine';
 
@@ -15,7 +16,12 @@ export function engineHandlers(
 > {
   return {
     'engine.status': () => engine.state,
-    'engine.load': (options) => engine.load(options),
+    // The same path rules as models.load: a .gguf file, through its links.
+    'engine.load': (options) =>
+      engine.load({
+        ...options,
+        path: resolveUserPath(options.path, { roots: 'anywhere', mode: 'file', extensions: ['.gguf'] }),
+      }),
     'engine.cancelLoad': () => ({ cancelled: engine.cancelLoad() }),
     'engine.unload': async () => ({ unloaded: await engine.unload() }),
     'engine.generate': (request) => {

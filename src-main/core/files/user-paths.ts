@@ -25,7 +25,13 @@ export function defaultRoots(dataDir: string): string[] {
   return [os.homedir(), os.tmpdir(), dataDir];
 }
 
+/**
+ * The real path for `given`, or a typed error. Every link is resolved, the last component too: an
+ * existing file is read through its links only when where they lead is allowed, and a path to be written
+ * must not be a link at all (writing through it would land wherever it points; TEST-CATALOG S8).
+ */
 export function resolveUserPath(given: string, rules: PathRules): string {
+  if (given.includes('\0')) throw new AppError('invalid_input', 'A path cannot contain a NUL character.');
   if (!path.isAbsolute(given)) throw new AppError('invalid_input', `Use a full path (got "${given}").`);
   const normalised = path.resolve(given);
   if (rules.extensions && !rules.extensions.includes(path.extname(normalised).toLowerCase())) {
@@ -60,10 +66,21 @@ export function resolveUserPath(given: string, rules: PathRules): string {
   }
   if (rules.mode === 'file' && !fs.statSync(real).isFile())
     throw new AppError('invalid_input', `${normalised} is not a file.`);
-  if (rules.mode === 'new' && fs.existsSync(real) && !fs.statSync(real).isFile()) {
-    throw new AppError('invalid_input', `${normalised} is a folder.`);
+  if (rules.mode === 'new') {
+    const existing = lstatOrNull(real);
+    if (existing?.isSymbolicLink())
+      throw new AppError('invalid_input', `${normalised} is a link; choose a file that is not a link.`);
+    if (existing && !existing.isFile()) throw new AppError('invalid_input', `${normalised} is a folder.`);
   }
   return real;
+}
+
+function lstatOrNull(file: string): fs.Stats | null {
+  try {
+    return fs.lstatSync(file);
+  } catch {
+    return null;
+  }
 }
 
 function safeRealpath(folder: string): string {

@@ -164,8 +164,12 @@ export class ModelsService {
     return { removed: true, fileDeleted: inFolder };
   }
 
-  /** Loads a model with the performance settings (backend, threads, GPU layers, context). */
-  async load(file: string): Promise<LoadedModel> {
+  /**
+   * Loads a model with the performance settings (backend, threads, GPU layers, context). The path is held
+   * to the same rules as an import (a .gguf file, through its links); the engine checks the file itself.
+   */
+  async load(given: string): Promise<LoadedModel> {
+    const file = resolveUserPath(given, { roots: 'anywhere', mode: 'file', extensions: ['.gguf'] });
     const { gpu, gpuLayers, threads, contextSize } = this.#options.settings.get();
     const loaded = await this.#options.engine.load({
       path: file,
