@@ -14,8 +14,10 @@ import {
   type LlamaModel,
   type Token,
 } from 'node-llama-cpp';
+import { z } from 'zod';
 import { AppError } from '../../../src-shared/errors';
 import { limits } from '../../../src-shared/limits';
+import { samplingSchema } from '../../../src-shared/settings';
 import type {
   ChatTurn,
   ContextUsage,
@@ -157,6 +159,7 @@ export class Engine {
 
   generate(request: GenerateRequest, hooks: GenerationHooks = {}): GenerationHandle {
     if (this.#host.loading) throw new AppError('busy', 'A model is loading; ask again once it is ready.');
+    checkGenerationLimits(request);
     this.#assertCanFit(request);
     const requestId = randomUUID();
     const controller = new AbortController();
@@ -464,6 +467,29 @@ export class Engine {
         };
       }
     }
+  }
+}
+
+const samplingLimits = samplingSchema.partial();
+const maxTokensLimit = z.int().min(1).max(limits.maxTokens).optional();
+
+/**
+ * The engine's own boundary: whatever its caller (saved settings, an imported file, the API), sampling
+ * values that are not finite numbers in range never reach llama.cpp, whose sampler throws outside any
+ * promise the engine can catch (TEST-CATALOG I13).
+ */
+function checkGenerationLimits(request: GenerateRequest): void {
+  const checks = [
+    { name: 'sampling', result: samplingLimits.safeParse(request.sampling ?? {}) },
+    { name: 'maxTokens', result: maxTokensLimit.safeParse(request.maxTokens) },
+  ];
+  for (const { name, result } of checks) {
+    const issue = result.error?.issues[0];
+    if (!result.success)
+      throw new AppError(
+        'invalid_input',
+        `Invalid ${[name, ...(issue?.path ?? [])].join('.')}: ${issue?.message ?? 'out of range'}. Check the settings.`,
+      );
   }
 }
 

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { AppError } from '../../../src-shared/errors';
 import type { ConversationKind, ConversationSettings, ConversationSummary } from '../../../src-shared/types';
+import { conversationSettingsSchema } from '../../../src-shared/rpc';
 import { parseJson, toSummary, type ConversationRow } from './rows';
 import { write } from './sqlite-errors';
 
@@ -28,8 +29,8 @@ export class Conversations {
     const after = `(pinned, updated_at, id) < (@pinned, @updatedAt, @id)`;
     this.#statements = {
       insert: db.prepare(
-        `INSERT INTO conversations (kind, title, created_at, updated_at, settings, model)
-         VALUES (@kind, @title, @now, @now, @settings, @model)`,
+        `INSERT INTO conversations (kind, title, created_at, updated_at, settings, model, deleted_at)
+         VALUES (@kind, @title, @now, @now, @settings, @model, @deletedAt)`,
       ),
       get: db.prepare<[number], ConversationRow>(
         `SELECT * FROM conversations WHERE id = ? AND deleted_at IS NULL`,
@@ -53,6 +54,7 @@ export class Conversations {
         `UPDATE conversations SET deleted_at = NULL WHERE id = ? AND deleted_at IS NOT NULL`,
       ),
       purge: db.prepare(`DELETE FROM conversations WHERE deleted_at IS NOT NULL`),
+      remove: db.prepare(`DELETE FROM conversations WHERE id = ?`),
       touch: db.prepare(
         `UPDATE conversations SET updated_at = @now, leaf_message_id = @leaf,
            model = coalesce(@model, model), settings = coalesce(@settings, settings) WHERE id = @id`,
@@ -69,17 +71,29 @@ export class Conversations {
     title: string;
     settings?: ConversationSettings;
     model?: string | null;
+    /**
+     * Created as deleted, for a conversation filled in several steps (an import): it is shown by
+     * restore() once complete, and purged at the next start if the app stops before that.
+     */
+    hidden?: boolean;
   }): number {
+    const now = Date.now();
     const result = write(() =>
       this.#statements.insert.run({
         kind: input.kind,
         title: input.title,
-        now: Date.now(),
+        now,
         settings: JSON.stringify(input.settings ?? {}),
         model: input.model ?? null,
+        deletedAt: input.hidden ? now : null,
       }),
     );
     return Number(result.lastInsertRowid);
+  }
+
+  /** Deletes a conversation and its messages at once (an import that failed halfway). */
+  remove(id: number): void {
+    write(() => this.#statements.remove.run(id));
   }
 
   get(id: number): StoredConversation {
@@ -87,7 +101,7 @@ export class Conversations {
     if (!row) throw new AppError('not_found', `Conversation ${id} does not exist.`);
     return {
       ...toSummary(row),
-      settings: parseJson<ConversationSettings>(row.settings, {}),
+      settings: readSettings(row.settings),
       state: parseJson<unknown>(row.state, null),
       leafMessageId: row.leaf_message_id,
     };
@@ -175,6 +189,12 @@ export class Conversations {
   #expectChange(changes: number, id: number): void {
     if (changes === 0) throw new AppError('not_found', `Conversation ${id} does not exist.`);
   }
+}
+
+/** Saved settings are read back through the contract's schema: a damaged value reads as no settings. */
+function readSettings(text: string): ConversationSettings {
+  const parsed = conversationSettingsSchema.safeParse(parseJson<unknown>(text, {}));
+  return parsed.success ? parsed.data : {};
 }
 
 function encodeCursor(row: ConversationRow): string {

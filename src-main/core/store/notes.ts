@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { z } from 'zod';
 import { AppError } from '../../../src-shared/errors';
 import type { Note } from '../../../src-shared/types';
 import { parseJson } from './rows';
@@ -18,11 +19,19 @@ function toNote(row: NoteRow): Note {
     id: row.id,
     title: row.title,
     body: row.body,
-    tags: parseJson<string[]>(row.tags, []),
+    tags: readTags(row.tags),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
 }
+
+/** Tags read back through a schema: a damaged value reads as no tags. */
+function readTags(text: string): string[] {
+  const parsed = tagsSchema.safeParse(parseJson<unknown>(text, []));
+  return parsed.success ? parsed.data : [];
+}
+
+const tagsSchema = z.array(z.string().max(50)).max(50);
 
 /** Markdown notes with tags. */
 export class Notes {

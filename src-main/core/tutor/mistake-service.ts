@@ -6,10 +6,9 @@
  *
  * The checker runs first and its findings go into the prompt: the model explains, the checker verifies.
  */
-import { z } from 'zod';
 import { AppError } from '../../../src-shared/errors';
 import { limits } from '../../../src-shared/limits';
-import type { AnalysisState, CheckReport, MistakeCheck, Quantity } from '../../../src-shared/tutor';
+import type { AnalysisState, MistakeCheck, Quantity } from '../../../src-shared/tutor';
 import type { Engine } from '../engine/engine';
 import type { EventBus } from '../event-bus';
 import type { Logger } from '../log';
@@ -19,16 +18,7 @@ import { checkSolution } from './checker';
 import { analysisMarkdown } from './mistake-analysis';
 import type { ProblemBank } from './problem-bank';
 import type { PromptLibrary } from './prompts';
-
-const stateSchema = z.object({
-  version: z.literal(1),
-  problem: z.string(),
-  problemId: z.string().nullable(),
-  steps: z.array(z.string()),
-  findings: z.custom<CheckReport>(),
-  analysis: z.custom<AnalysisState>(),
-});
-type MistakeState = z.infer<typeof stateSchema>;
+import { readMistakeState, type MistakeState } from './saved-state';
 
 export interface MistakeServiceOptions {
   store: Store;
@@ -41,8 +31,8 @@ export interface MistakeServiceOptions {
 
 export class MistakeService {
   #options: MistakeServiceOptions;
-  /** Analyses being written, by conversation. */
-  #running = new Map<number, AbortController>();
+  /** Analyses being written, by conversation: how to stop each, and when it has been saved. */
+  #running = new Map<number, { controller: AbortController; saved: Promise<void> }>();
   #closing = false;
 
   constructor(options: MistakeServiceOptions) {
@@ -109,29 +99,38 @@ export class MistakeService {
     const state = this.#read(conversationId);
     if (this.#running.has(conversationId))
       throw new AppError('busy', 'This solution is already being analysed.');
+    if (this.#options.store.restoring)
+      throw new AppError('busy', 'The history is being restored from a backup. Try again in a moment.');
     if (!this.#options.engine.state.model)
       throw new AppError('model_not_loaded', 'No model is loaded. Load one in Models to get an analysis.');
     const controller = new AbortController();
-    this.#running.set(conversationId, controller);
     this.#save(conversationId, { ...state, analysis: { status: 'running' } });
-    void this.#run(conversationId, state, controller.signal).finally(() => {
+    const saved = this.#run(conversationId, state, controller.signal).finally(() => {
       this.#running.delete(conversationId);
       this.#options.bus.emit('mistakes.ended', { conversationId });
       this.#options.bus.emit('conversations.changed', { ids: [conversationId] });
     });
+    this.#running.set(conversationId, { controller, saved });
     return this.get(conversationId);
   }
 
   stop(conversationId: number): boolean {
-    const controller = this.#running.get(conversationId);
-    controller?.abort();
-    return controller !== undefined;
+    const running = this.#running.get(conversationId);
+    running?.controller.abort();
+    return running !== undefined;
+  }
+
+  /** Stops every analysis being written and resolves once each is saved, as `stopped` (before a restore). */
+  async settle(): Promise<void> {
+    const running = [...this.#running.values()];
+    for (const { controller } of running) controller.abort();
+    await Promise.all(running.map(({ saved }) => saved));
   }
 
   /** On quit: analyses in progress stop, left as `running` in the store, so they show as interrupted. */
   shutdown(): void {
     this.#closing = true;
-    for (const controller of this.#running.values()) controller.abort();
+    for (const { controller } of this.#running.values()) controller.abort();
   }
 
   async #run(conversationId: number, state: MistakeState, signal: AbortSignal): Promise<void> {
@@ -202,10 +201,13 @@ export class MistakeService {
     const conversation = this.#options.store.conversations.get(conversationId);
     if (conversation.kind !== 'mistake')
       throw new AppError('invalid_input', `Conversation ${conversationId} is not a mistake check.`);
-    const state = stateSchema.safeParse(conversation.state);
-    if (!state.success)
-      throw new AppError('internal', `Mistake check ${conversationId} has unreadable state.`);
-    return state.data;
+    const state = readMistakeState(conversation.state);
+    if (!state)
+      throw new AppError(
+        'invalid_input',
+        `Mistake check ${conversationId} was saved in a form this version cannot read.`,
+      );
+    return state;
   }
 
   #save(conversationId: number, state: MistakeState): void {

@@ -7,7 +7,6 @@
  * Verify first, then explain: every solution is re-checked line by line, and answers are compared with the
  * reference by the checker, never by the model.
  */
-import { z } from 'zod';
 import { AppError } from '../../../src-shared/errors';
 import type {
   CustomProblem,
@@ -25,6 +24,7 @@ import { checkSolution, compareAnswer, formatQuantity } from './checker';
 import { readFinalAnswer } from './final-answer';
 import type { ProblemBank } from './problem-bank';
 import type { PromptLibrary, PromptName, RenderedPrompt } from './prompts';
+import { tutorStateSchema, type TutorState } from './saved-state';
 
 /** Low temperature: solving and hinting reward the likeliest text, not variety (DESIGN section 3). */
 export const tutorSampling = { temperature: 0.2, topP: 0.95, topK: 40, minP: 0.05, repeatPenalty: 1.1 };
@@ -47,22 +47,6 @@ const hintLabels: Record<HintLevel, string> = {
   3: 'Hint 3 of 4: the next step',
   4: 'Hint 4 of 4: the full solution',
 };
-
-const stateSchema = z.object({
-  version: z.literal(1),
-  problem: z.union([z.object({ id: z.string() }), z.object({ custom: z.string(), title: z.string() })]),
-  hintLevel: z.int().min(0).max(4),
-  replies: z.array(
-    z.object({
-      messageId: z.int(),
-      mode: z.enum(['solve', 'hint']),
-      level: z.int().min(1).max(4).nullable(),
-      prompt: z.string(),
-    }),
-  ),
-  answerChecks: z.array(z.custom<TutorAnswerCheck>()),
-});
-type TutorState = z.infer<typeof stateSchema>;
 
 export interface TutorServiceOptions {
   store: Store;
@@ -257,9 +241,12 @@ export class TutorService {
     const conversation = this.#store.conversations.get(conversationId);
     if (conversation.kind !== 'tutor')
       throw new AppError('invalid_input', `Conversation ${conversationId} is not a tutor session.`);
-    const state = stateSchema.safeParse(conversation.state);
+    const state = tutorStateSchema.safeParse(conversation.state);
     if (!state.success)
-      throw new AppError('internal', `Tutor session ${conversationId} has unreadable state.`);
+      throw new AppError(
+        'invalid_input',
+        `Tutor session ${conversationId} was saved in a form this version cannot read.`,
+      );
     return {
       state: state.data,
       messages: this.#store.messages.branch(conversationId, conversation.leafMessageId),
