@@ -1,7 +1,12 @@
 /** Input limits, checked in main (and mirrored in the renderer for early feedback). */
 export const limits = {
-  /** Largest contract message over the WebSocket, and largest HTTP request body. */
-  messageBytes: 4 * 1024 * 1024,
+  /**
+   * Largest contract message over the WebSocket, and largest HTTP request body: room for an exported
+   * conversation of `importedMessages` messages to be imported back.
+   */
+  messageBytes: 64 * 1024 * 1024,
+  /** Messages in one imported conversation. */
+  importedMessages: 200_000,
   /** Longest method name accepted on the wire. */
   methodNameChars: 100,
   /** Diagnostics ping: how many events and how far apart. */

@@ -23,6 +23,7 @@ import { RpcServer, type Handlers } from './rpc/rpc-server';
 import { SettingsService } from './settings/settings-service';
 import { storeHandlers } from './store/handlers';
 import { sqliteVersion } from './store/sqlite';
+import { translateSqliteError } from './store/sqlite-errors';
 import { databaseFileName, Store } from './store/store';
 import { tutorHandlers } from './tutor/handlers';
 import { MistakeService } from './tutor/mistake-service';
@@ -155,11 +156,18 @@ export function createCore(options: CoreOptions): Core {
     ...diagnosticsHandlers(diagnostics),
     ...engineHandlers(engine),
     ...chatHandlers(requireChat, requireStore),
-    ...storeHandlers(requireStore, bus, options.dataDir),
+    ...storeHandlers(requireStore, bus, options.dataDir, async () => {
+      await Promise.all([chat?.settle(), mistakes?.settle()]);
+    }),
     ...modelHandlers(requireModels),
     ...tutorHandlers(bank, requireTutor, requireMistakes),
   };
-  const rpc = new RpcServer(handlers, bus, (error, method) => options.log.error(`${method} failed`, error));
+  const rpc = new RpcServer(
+    handlers,
+    bus,
+    (error, method) => options.log.error(`${method} failed`, error),
+    translateSqliteError,
+  );
 
   // Load llama.cpp in the background; its status reaches the renderer as an event.
   llama.get().catch((error: unknown) => options.log.warn('llama.cpp runtime unavailable', error));

@@ -24,6 +24,9 @@ import { StreamingWriter } from './streaming-writer';
 
 interface Running extends ActiveAnswer {
   writer: StreamingWriter;
+  /** Resolves once the answer's end is saved. */
+  ended: Promise<void>;
+  markEnded: () => void;
 }
 
 export interface ChatServiceOptions {
@@ -64,7 +67,7 @@ export class ChatService {
     text: string;
     settings?: ConversationSettings;
   }): ChatStarted {
-    this.#requireModel();
+    this.#requireCanAnswer();
     const conversation =
       input.conversationId === undefined
         ? this.#store.conversations.get(
@@ -94,7 +97,7 @@ export class ChatService {
     settings: ConversationSettings;
     record?: (assistantId: number) => void;
   }): ChatStarted {
-    this.#requireModel();
+    this.#requireCanAnswer();
     const conversation = this.#store.conversations.get(input.conversationId);
     this.#requireIdle(conversation.id);
     const history = this.#store.messages.branch(conversation.id, conversation.leafMessageId);
@@ -123,7 +126,7 @@ export class ChatService {
 
   /** A new version of a user message (a sibling branch), and its answer. */
   edit(input: { conversationId: number; messageId: number; text: string }): ChatStarted {
-    this.#requireModel();
+    this.#requireCanAnswer();
     const conversation = this.#store.conversations.get(input.conversationId);
     this.#requireIdle(conversation.id);
     const original = this.#messageIn(conversation.id, input.messageId, 'user');
@@ -134,7 +137,7 @@ export class ChatService {
 
   /** Another answer to the same user message, kept beside the earlier ones. */
   regenerate(input: { conversationId: number; messageId: number }): ChatStarted {
-    this.#requireModel();
+    this.#requireCanAnswer();
     const conversation = this.#store.conversations.get(input.conversationId);
     this.#requireIdle(conversation.id);
     const answer = this.#messageIn(conversation.id, input.messageId, 'assistant');
@@ -163,7 +166,7 @@ export class ChatService {
 
   /** Picks up a stopped or interrupted answer where it ended. */
   continue(input: { conversationId: number; messageId: number }): ChatStarted {
-    this.#requireModel();
+    this.#requireCanAnswer();
     const conversation = this.#store.conversations.get(input.conversationId);
     this.#requireIdle(conversation.id);
     const answer = this.#messageIn(conversation.id, input.messageId, 'assistant');
@@ -218,6 +221,13 @@ export class ChatService {
       if (onActiveBranch && message.parent_id !== null)
         this.#store.conversations.setLeaf(conversationId, message.parent_id);
     });
+  }
+
+  /** Stops every answer being written and resolves once each is saved, as `stopped` (before a restore). */
+  async settle(): Promise<void> {
+    const running = [...this.#running.values()];
+    for (const answer of running) this.#engine.stop(answer.requestId);
+    await Promise.all(running.map((answer) => answer.ended));
   }
 
   /** On quit (TEST-CATALOG C3): every answer being written is saved as it stands and marked interrupted. */
@@ -312,11 +322,15 @@ export class ChatService {
       });
       throw error;
     }
+    let markEnded!: () => void;
+    const ended = new Promise<void>((resolve) => (markEnded = resolve));
     const running: Running = {
       conversationId: conversation.id,
       messageId: assistantId,
       requestId: handle.requestId,
       writer,
+      ended,
+      markEnded,
     };
     this.#running.set(conversation.id, running);
     this.#bus.emit('chat.answer', { ...pick(running), status: 'streaming' });
@@ -357,10 +371,13 @@ export class ChatService {
     } catch (error) {
       this.#log.error(`Could not save the end of answer ${running.messageId}`, error);
     }
+    running.markEnded();
     this.#bus.emit('chat.answer', { ...pick(running), status: end.status });
   }
 
-  #requireModel(): void {
+  #requireCanAnswer(): void {
+    if (this.#store.restoring)
+      throw new AppError('busy', 'The history is being restored from a backup. Try again in a moment.');
     if (!this.#engine.state.model)
       throw new AppError('model_not_loaded', 'No model is loaded. Load one in Models.');
   }

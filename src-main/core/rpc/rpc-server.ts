@@ -33,10 +33,21 @@ export class RpcServer {
   #handlers: Handlers;
   #connections = new Set<(message: ServerMessage) => void>();
   #onInternalError: (error: unknown, method: string) => void;
+  #translate: (error: unknown) => unknown;
 
-  constructor(handlers: Handlers, bus: EventBus, onInternalError: (error: unknown, method: string) => void) {
+  /**
+   * @param translate turns a library's error a person can act on (a locked database) into an AppError;
+   *   anything it returns unchanged is an internal error.
+   */
+  constructor(
+    handlers: Handlers,
+    bus: EventBus,
+    onInternalError: (error: unknown, method: string) => void,
+    translate: (error: unknown) => unknown = (error) => error,
+  ) {
     this.#handlers = handlers;
     this.#onInternalError = onInternalError;
+    this.#translate = translate;
     bus.subscribe((name, payload) => {
       for (const send of this.#connections) send({ type: 'event', name, payload });
     });
@@ -62,7 +73,8 @@ export class RpcServer {
   async handle(method: string, params: unknown): Promise<Outcome> {
     try {
       return { ok: true, result: await this.#dispatch(method, params) };
-    } catch (error) {
+    } catch (thrown) {
+      const error = this.#translate(thrown);
       if (error instanceof AppError) return { ok: false, error: error.toWire() };
       this.#onInternalError(error, method);
       return { ok: false, error: { code: 'internal', message: 'Internal error; see the log for details.' } };

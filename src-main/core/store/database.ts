@@ -15,7 +15,19 @@ export interface OpenedDatabase {
   recovered: { movedTo: string; reason: string } | null;
 }
 
-const busyTimeoutMs = 5000;
+/**
+ * better-sqlite3 waits for a lock on the event loop, so nothing else is answered meanwhile: wait only long
+ * enough for our own short transactions (import works in small chunks), and report another program's lock
+ * as `busy` rather than freeze the app (TEST-CATALOG F8).
+ */
+export const busyTimeoutMs = 25;
+/**
+ * A checkpoint copies the log into the database and syncs it, on the connection whose commit crossed this
+ * many pages: a smaller log than SQLite's default (1000 pages) makes each of those pauses shorter.
+ */
+const checkpointPages = 250;
+/** Opening and migrating happen before anything else is served, so they may wait for a lock longer. */
+const openBusyTimeoutMs = 5000;
 
 export function openDatabase(
   file: string,
@@ -55,12 +67,14 @@ function openChecked(
   }
   const db = openSqlite(file, nativeBinding);
   try {
+    db.pragma(`busy_timeout = ${openBusyTimeoutMs}`);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
-    db.pragma(`busy_timeout = ${busyTimeoutMs}`);
     registerSearchFunctions(db);
     migrate(db, migrations, file);
+    db.pragma(`busy_timeout = ${busyTimeoutMs}`);
+    db.pragma(`wal_autocheckpoint = ${checkpointPages}`);
     return db;
   } catch (error) {
     db.close();

@@ -25,11 +25,15 @@ type StoreMethods =
 
 const backupExtensions = ['.db', '.sqlite', '.sqlite3', '.backup'];
 
-/** The history store over the contract. `store()` throws `unavailable` when the database could not open. */
+/**
+ * The history store over the contract. `store()` throws `unavailable` when the database could not open;
+ * `settleAnswers` stops every answer being written and resolves once each is saved (before a restore).
+ */
 export function storeHandlers(
   store: () => Store,
   bus: EventBus,
   dataDir: string,
+  settleAnswers: () => Promise<void>,
 ): Pick<Handlers, StoreMethods> {
   const changed = (ids: number[]) => bus.emit('conversations.changed', { ids });
   return {
@@ -55,19 +59,15 @@ export function storeHandlers(
       changed(ids);
       return { restored };
     },
-    'conversations.export': ({ id, format }) => {
+    'conversations.export': async ({ id, format }) => {
       const conversation = store().conversations.get(id);
       const base = fileNameFor(conversation.title);
       return format === 'markdown'
         ? { fileName: `${base}.md`, mimeType: 'text/markdown', content: exportMarkdown(store(), id) }
-        : {
-            fileName: `${base}.json`,
-            mimeType: 'application/json',
-            content: JSON.stringify(exportJson(store(), id), null, 2),
-          };
+        : { fileName: `${base}.json`, mimeType: 'application/json', content: await exportJson(store(), id) };
     },
-    'conversations.import': ({ content }) => {
-      const id = importJson(store(), content);
+    'conversations.import': async ({ content }) => {
+      const id = await importJson(store(), content);
       changed([id]);
       return summary(store().conversations.get(id));
     },
@@ -84,13 +84,13 @@ export function storeHandlers(
       });
       return { path: target, ...(await store().backup(target)) };
     },
-    'store.restore': ({ path }) => {
+    'store.restore': async ({ path }) => {
       const source = resolveUserPath(path, {
         roots: defaultRoots(dataDir),
         mode: 'file',
         extensions: backupExtensions,
       });
-      const result = store().restore(source);
+      const result = await store().restore(source, { settle: settleAnswers });
       changed([]);
       return result;
     },

@@ -52,6 +52,9 @@ export class Messages {
       ),
       delete: db.prepare(`DELETE FROM messages WHERE id = ?`),
       all: db.prepare<[number], MessageRow>(`SELECT * FROM messages WHERE conversation_id = ? ORDER BY id`),
+      page: db.prepare<[number, number, number], MessageRow>(
+        `SELECT * FROM messages WHERE conversation_id = ? AND id > ? ORDER BY id LIMIT ?`,
+      ),
     };
   }
 
@@ -132,6 +135,11 @@ export class Messages {
   /** Every message of a conversation, all branches, oldest first. */
   all(conversationId: number): MessageRow[] {
     return this.#statements.all.all(conversationId);
+  }
+
+  /** Up to `limit` messages of a conversation after `afterId`, oldest first (to walk a long one in steps). */
+  page(conversationId: number, afterId: number, limit: number): MessageRow[] {
+    return this.#statements.page.all(conversationId, afterId, limit);
   }
 
   /** Deletes a message and every later message of its branches. */

@@ -354,7 +354,7 @@ describe('store: backup and restore', () => {
     const backup = path.join(tempDir('phidesk-backup-'), 'backup.db');
     expect((await store.backup(backup)).bytes).toBeGreaterThan(0);
     conversationWith(store, [['after', 'the backup']]);
-    const { movedTo } = store.restore(backup);
+    const { movedTo } = await store.restore(backup, { settle: async () => {} });
     expect(fs.existsSync(movedTo)).toBe(true);
     expect(store.conversations.list({ limit: 10 }).items.map((c) => c.id)).toEqual([id]);
     expect(store.search.search('backup', 5)).toHaveLength(1);
@@ -362,14 +362,15 @@ describe('store: backup and restore', () => {
     store.close();
   });
 
-  it('refuses to restore a file that is not a Phidesk backup', () => {
+  it('refuses to restore a file that is not a Phidesk backup', async () => {
     const store = newStore();
     const bogus = path.join(tempDir('phidesk-bogus-'), 'x.db');
     fs.writeFileSync(bogus, 'not sqlite');
-    expect(() => store.restore(bogus)).toThrow(expect.objectContaining({ code: 'invalid_input' }));
+    const settle = async () => {};
+    await expect(store.restore(bogus, { settle })).rejects.toMatchObject({ code: 'invalid_input' });
     const empty = path.join(path.dirname(bogus), 'empty.db');
     openSqlite(empty, undefined).close();
-    expect(() => store.restore(empty)).toThrow(expect.objectContaining({ code: 'invalid_input' }));
+    await expect(store.restore(empty, { settle })).rejects.toMatchObject({ code: 'invalid_input' });
     // The live history is untouched.
     expect(store.quickCheck()).toBe('ok');
     store.close();
