@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { expect, test } from '../fixtures';
 import { installPageRpc, pageCall, pageEvents } from '../support/page-rpc';
 import { endlessTestModel } from '../support/test-models';
@@ -69,7 +72,15 @@ test('stops an answer from the page and keeps the partial text (C2)', async ({ a
 
 test('a bad model file gets a typed error and the loaded model stays (M2)', async ({ app }) => {
   await installPageRpc(app);
-  const outcome = await pageCall(app, 'engine.load', { path: '/etc/hostname' });
+  // An HTML error page saved under a model's name, as a failed download leaves it.
+  const htmlPage = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'phidesk-m2-')), 'phi-2.Q4_K_M.gguf');
+  fs.writeFileSync(htmlPage, '<!doctype html><title>404 Not Found</title>');
+  const outcome = await pageCall(app, 'engine.load', { path: htmlPage });
   expect(outcome).toMatchObject({ ok: false, error: { code: 'model_invalid' } });
+  // A file that is not even named like a model is refused by the path rules first.
+  expect(await pageCall(app, 'engine.load', { path: '/etc/hostname' })).toMatchObject({
+    ok: false,
+    error: { code: 'invalid_input' },
+  });
   await expect(app.getByTestId('model-status')).toHaveText(/Phidesk test model/);
 });
