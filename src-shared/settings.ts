@@ -69,11 +69,15 @@ export const builtInPresets: Preset[] = [
   { id: 'none', name: 'No system prompt', system: '' },
 ];
 
+/** The one source of sampling defaults: open chat at Phi-2's usual settings (DESIGN section 3). */
+export const defaultSampling = { temperature: 0.7, topP: 0.95, topK: 40, minP: 0.05, repeatPenalty: 1.1 };
+export const defaultMaxTokens = 512;
+
 export const defaultSettings: AppSettings = {
   theme: 'system',
   fontSize: 15,
-  sampling: { temperature: 0.7, topP: 0.95, topK: 40, minP: 0.05, repeatPenalty: 1.1, seed: null },
-  maxTokens: 512,
+  sampling: { ...defaultSampling, seed: null },
+  maxTokens: defaultMaxTokens,
   presetId: 'assistant',
   presets: builtInPresets,
   gpu: 'auto',

@@ -1,7 +1,7 @@
 /** Writes GGUF v3 files: metadata, a tensor table, then the aligned tensor data. */
 import fs from 'node:fs';
-import type { GgmlType } from '../../src-main/core/models/gguf-format';
-import { GgufValueType, alignUp, defaultAlignment } from '../../src-main/core/models/gguf-format';
+import type { GgmlType } from '../../src-main/core/gguf/gguf-format';
+import { GgufValueType, alignUp, defaultAlignment } from '../../src-main/core/gguf/gguf-format';
 
 export type GgufWriteValue =
   | { type: 'u32' | 'i32' | 'f32'; value: number }

@@ -3,7 +3,7 @@
  * (DESIGN section 4). It loads and generates through the real node-llama-cpp exactly as Phi-2 does, so
  * tests exercise the real engine path without downloading weights. Its answers are noise, by design.
  */
-import { GgmlType } from '../../src-main/core/models/gguf-format';
+import { GgmlType } from '../../src-main/core/gguf/gguf-format';
 import { seededRandom } from '../../src-main/core/seeded-random';
 import { writeGguf, type GgufTensorData, type GgufWriteValue } from './gguf-writer';
 import { encodeTensor } from './tensor-encoding';

@@ -1,5 +1,5 @@
 /** Encodes float weights as the ggml types the test model uses: F32, F16, Q8_0 and Q4_0. */
-import { GgmlType } from '../../src-main/core/models/gguf-format';
+import { GgmlType } from '../../src-main/core/gguf/gguf-format';
 
 const blockSize = 32;
 

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { limits } from '../../src-shared/limits';
 import { topics } from '../../src-shared/tutor';
-import { evaluateTutor, formatReport } from '../core/tutor/evaluate';
+import { evaluateTutor, formatReport } from '../core/tutor/quality-report';
 import { withEngine } from './engine-session';
 import { exitCodes, UsageError } from './exit-codes';
 import { option, required } from './options';

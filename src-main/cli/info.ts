@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { limits } from '../../src-shared/limits';
 import { LlamaRuntime } from '../core/engine/llama-runtime';
 import { EventBus } from '../core/event-bus';
-import { checkModelFile } from '../core/models/check-model-file';
+import { checkModelFile } from '../core/gguf/check-model-file';
 import { estimateFit } from '../core/models/fit-estimate';
 import { exitCodes } from './exit-codes';
 import { option, required } from './options';

@@ -1,7 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GenerationStarted } from '../../../src-shared/types';
 import { startTestChat, type TestChat } from '../../test-support/chat';
+import type { ConversationSettings } from '../../../src-shared/types';
+import type { GenerateRequest } from '../engine/engine';
+import { createLogger } from '../log';
 import { Store } from '../store/store';
+import { ChatService } from './chat-service';
+
+/** Another chat service on the same store and engine, whose app settings are `defaults`. */
+function withDefaults(t: TestChat, defaults: ConversationSettings): ChatService {
+  return new ChatService({
+    store: t.store,
+    engine: t.engine,
+    bus: t.bus,
+    log: createLogger('test', 'error'),
+    defaults: () => defaults,
+  });
+}
 
 const settings = { maxTokens: 30, sampling: { seed: 3 } };
 
@@ -144,8 +159,8 @@ describe('chat: branches', () => {
     t.chat.stop(started.conversationId);
     await t.answered(started.messageId);
     const partial = t.store.messages.get(started.messageId).content;
-    t.store.conversations.touch(started.conversationId, started.messageId, { settings: { maxTokens: 20 } });
-    const continued = t.chat.continue({
+    // A continued chat answer follows the app's current settings: here, a short one.
+    const continued = withDefaults(t, { maxTokens: 20 }).continue({
       conversationId: started.conversationId,
       messageId: started.messageId,
     });
@@ -158,6 +173,81 @@ describe('chat: branches', () => {
     expect(() =>
       t.chat.continue({ conversationId: started.conversationId, messageId: started.messageId }),
     ).toThrow(expect.objectContaining({ code: 'invalid_input' }));
+  });
+});
+
+describe('chat: the settings an answer uses', () => {
+  let t: TestChat;
+  beforeAll(async () => (t = await startTestChat()));
+  afterAll(() => t.dispose());
+
+  /** Every request the engine receives while `run` runs. */
+  async function requests(run: () => Promise<void>): Promise<GenerateRequest[]> {
+    const seen: GenerateRequest[] = [];
+    const generate = t.engine.generate.bind(t.engine);
+    t.engine.generate = (request, hooks) => (seen.push(request), generate(request, hooks));
+    try {
+      await run();
+    } finally {
+      t.engine.generate = generate;
+    }
+    return seen;
+  }
+
+  it('are resolved by one rule on send, edit, regenerate and continue: app settings, then the request', async () => {
+    const chat = withDefaults(t, {
+      system: 'Be brief.',
+      sampling: { temperature: 0.3, seed: 4 },
+      maxTokens: 12,
+    });
+    const seen = await requests(async () => {
+      const sent = chat.send({ text: 'One.', settings: { sampling: { topK: 5 } } });
+      await t.answered(sent.messageId);
+      const edited = chat.edit({
+        conversationId: sent.conversationId,
+        messageId: sent.userMessageId,
+        text: 'Two.',
+      });
+      await t.answered(edited.messageId);
+      const again = chat.regenerate({ conversationId: sent.conversationId, messageId: edited.messageId });
+      await t.answered(again.messageId);
+      t.store.messages.finish(again.messageId, { content: 'Half', status: 'stopped' });
+      const continued = chat.continue({ conversationId: sent.conversationId, messageId: again.messageId });
+      await t.answered(continued.messageId);
+    });
+    const used = seen.map((request) => ({
+      system: request.system,
+      temperature: request.sampling?.temperature,
+      seed: request.sampling?.seed,
+      maxTokens: request.maxTokens,
+    }));
+    expect(used).toEqual(Array(4).fill({ system: 'Be brief.', temperature: 0.3, seed: 4, maxTokens: 12 }));
+    // The request's own sampling goes over the app's, field by field.
+    expect(seen[0]!.sampling).toMatchObject({ topK: 5, temperature: 0.3 });
+  });
+
+  it("a tutor session keeps the settings its feature saved, whatever the app's are", async () => {
+    const chat = withDefaults(t, { system: 'Chat preamble.', sampling: { temperature: 0.9 }, maxTokens: 12 });
+    const id = t.store.conversations.create({ kind: 'tutor', title: 'A tutor session' });
+    const seen = await requests(async () => {
+      const asked = chat.askWith({
+        conversationId: id,
+        shown: 'Solve it.',
+        prompt: { system: 'A patient tutor.', turns: [{ role: 'user', content: 'Solve it.' }] },
+        settings: { sampling: { temperature: 0.2, seed: 2 }, maxTokens: 10 },
+      });
+      await t.answered(asked.messageId);
+      const again = chat.regenerate({ conversationId: id, messageId: asked.messageId });
+      await t.answered(again.messageId);
+    });
+    for (const request of seen) {
+      expect(request).toMatchObject({
+        system: 'A patient tutor.',
+        maxTokens: 10,
+        sampling: { temperature: 0.2 },
+      });
+    }
+    expect(seen).toHaveLength(2);
   });
 });
 

@@ -20,6 +20,7 @@ import type { EventBus } from '../event-bus';
 import type { Logger } from '../log';
 import type { StoredConversation } from '../store/conversations';
 import type { Store } from '../store/store';
+import { titleFromText } from '../title';
 import { StreamingWriter } from './streaming-writer';
 
 interface Running extends ActiveAnswer {
@@ -39,8 +40,6 @@ export interface ChatServiceOptions {
   /** Observes each save of a streaming answer (the crash tests compare against it). */
   onFlush?: (messageId: number, length: number) => void;
 }
-
-const titleChars = 60;
 
 export class ChatService {
   #store: Store;
@@ -73,7 +72,7 @@ export class ChatService {
         ? this.#store.conversations.get(
             this.#store.conversations.create({
               kind: input.kind ?? 'chat',
-              title: titleFrom(input.text),
+              title: titleFromText(input.text),
               settings: input.settings ?? {},
             }),
           )
@@ -81,7 +80,7 @@ export class ChatService {
     this.#requireIdle(conversation.id);
     const history = this.#store.messages.branch(conversation.id, conversation.leafMessageId);
     return this.#ask(conversation, history.at(-1)?.id ?? null, history, input.text, {
-      settings: input.settings ?? this.#defaults(),
+      settings: this.#settingsFor(conversation, input.settings),
     });
   }
 
@@ -102,7 +101,7 @@ export class ChatService {
     this.#requireIdle(conversation.id);
     const history = this.#store.messages.branch(conversation.id, conversation.leafMessageId);
     return this.#ask(conversation, history.at(-1)?.id ?? null, history, input.shown, {
-      settings: { ...input.settings, system: input.prompt.system },
+      settings: this.#settingsFor(conversation, { ...input.settings, system: input.prompt.system }),
       prompt: input.prompt.turns,
       record: input.record,
     });
@@ -114,7 +113,7 @@ export class ChatService {
     const history = conversation
       ? this.#store.messages.branch(conversation.id, conversation.leafMessageId)
       : [];
-    const settings = { ...conversation?.settings, ...this.#defaults() };
+    const settings = conversation ? this.#settingsFor(conversation) : this.#defaults();
     const turns = [...toTurns(history), ...(draft.trim() ? [{ role: 'user' as const, content: draft }] : [])];
     if (turns.length === 0) turns.push({ role: 'user', content: ' ' });
     const key = conversation ? engineKey(conversation.id) : '';
@@ -132,7 +131,9 @@ export class ChatService {
     const original = this.#messageIn(conversation.id, input.messageId, 'user');
     const history =
       original.parent_id === null ? [] : this.#store.messages.branch(conversation.id, original.parent_id);
-    return this.#ask(conversation, original.parent_id, history, input.text, { settings: this.#defaults() });
+    return this.#ask(conversation, original.parent_id, history, input.text, {
+      settings: this.#settingsFor(conversation),
+    });
   }
 
   /** Another answer to the same user message, kept beside the earlier ones. */
@@ -156,7 +157,7 @@ export class ChatService {
       return id;
     });
     return this.#answer(
-      { ...conversation, settings: { ...conversation.settings, ...this.#defaults() } },
+      { ...conversation, settings: this.#settingsFor(conversation) },
       answer.parent_id,
       assistantId,
       toTurns(history),
@@ -179,7 +180,7 @@ export class ChatService {
       this.#store.conversations.touch(conversation.id, answer.id);
     });
     return this.#answer(
-      conversation,
+      { ...conversation, settings: this.#settingsFor(conversation) },
       answer.parent_id ?? answer.id,
       answer.id,
       toTurns(history),
@@ -250,7 +251,7 @@ export class ChatService {
       record?: ((assistantId: number) => void) | undefined;
     },
   ): ChatStarted {
-    const used = { ...conversation.settings, ...options.settings };
+    const used = options.settings ?? this.#settingsFor(conversation);
     // The question and an empty answer row are saved together, before any generation starts.
     const { userId, assistantId } = this.#store.transaction(() => {
       const userId = this.#store.messages.insert({
@@ -375,6 +376,21 @@ export class ChatService {
     this.#bus.emit('chat.answer', { ...pick(running), status: end.status });
   }
 
+  /**
+   * The one rule for the settings an answer uses, on every path (send, edit, regenerate, continue, and the
+   * context meter): a chat follows the app's current settings, so a change in Settings applies to the next
+   * answer; a tutor session or mistake check keeps the settings its feature saved with it. What the request
+   * brings goes over either, field by field (sampling too).
+   */
+  #settingsFor(conversation: StoredConversation, requested: ConversationSettings = {}): ConversationSettings {
+    const base = conversation.kind === 'chat' ? this.#defaults() : conversation.settings;
+    return {
+      ...base,
+      ...requested,
+      sampling: { ...base.sampling, ...requested.sampling },
+    };
+  }
+
   #requireCanAnswer(): void {
     if (this.#store.restoring)
       throw new AppError('busy', 'The history is being restored from a backup. Try again in a moment.');
@@ -424,9 +440,4 @@ function toTurns(history: MessageView[]): ChatTurn[] {
       ? []
       : [{ role: message.role, content: message.content }],
   );
-}
-
-function titleFrom(text: string): string {
-  const line = text.trim().split('\n')[0]!.trim();
-  return line.length > titleChars ? `${line.slice(0, titleChars - 1).trimEnd()}…` : line;
 }

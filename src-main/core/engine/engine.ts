@@ -17,7 +17,7 @@ import {
 import { z } from 'zod';
 import { AppError } from '../../../src-shared/errors';
 import { limits } from '../../../src-shared/limits';
-import { samplingSchema } from '../../../src-shared/settings';
+import { defaultMaxTokens, defaultSampling, samplingSchema } from '../../../src-shared/settings';
 import type {
   ChatTurn,
   ContextUsage,
@@ -82,14 +82,6 @@ export interface GenerationHandle {
 /** A JSON-schema grammar, which can also parse and check what it made the model write. */
 type JsonGrammar = LlamaGrammar & { parse(json: string): unknown };
 
-export const defaultSampling: Sampling = {
-  temperature: 0.7,
-  topP: 0.95,
-  topK: 40,
-  minP: 0.05,
-  repeatPenalty: 1.1,
-};
-export const defaultMaxTokens = 512;
 /** Prompt tokens evaluated between checks for Stop, bounding stop latency while a long prompt is read. */
 const prefillChunkTokens = 64;
 const deltaIntervalMs = 33;

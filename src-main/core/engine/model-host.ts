@@ -15,7 +15,7 @@ import {
 } from 'node-llama-cpp';
 import { AppError } from '../../../src-shared/errors';
 import type { LoadedModel, LoadModelOptions } from '../../../src-shared/types';
-import { checkModelFile } from '../models/check-model-file';
+import { checkModelFile } from '../gguf/check-model-file';
 import type { LlamaRuntime } from './llama-runtime';
 import { defaultThreads } from './threads';
 

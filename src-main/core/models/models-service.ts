@@ -25,7 +25,7 @@ import type { Logger } from '../log';
 import type { SettingsService } from '../settings/settings-service';
 import type { Store } from '../store/store';
 import { downloadUrl, type Catalog } from './catalog';
-import { checkModelFile } from './check-model-file';
+import { checkModelFile } from '../gguf/check-model-file';
 import { Downloader } from './downloader';
 import { estimateFit } from './fit-estimate';
 

@@ -8,11 +8,13 @@
  */
 import { AppError } from '../../../src-shared/errors';
 import { limits } from '../../../src-shared/limits';
+import { solutionSteps } from '../../../src-shared/lines';
 import type { AnalysisState, MistakeCheck, Quantity } from '../../../src-shared/tutor';
 import type { Engine } from '../engine/engine';
 import type { EventBus } from '../event-bus';
 import type { Logger } from '../log';
 import type { Store } from '../store/store';
+import { titleFromText } from '../title';
 import { analyseSolution, concludeAnalysis } from './analyse-solution';
 import { checkSolution } from './checker';
 import { analysisMarkdown } from './mistake-analysis';
@@ -60,7 +62,7 @@ export class MistakeService {
     const id = store.transaction(() => {
       const id = store.conversations.create({
         kind: 'mistake',
-        title: titleOf(problem?.title ?? state.problem),
+        title: `Check: ${titleFromText(problem?.title ?? state.problem, 50)}`,
       });
       const question = store.messages.insert({
         conversationId: id,
@@ -217,10 +219,7 @@ export class MistakeService {
 
 /** A solution's steps: its non-empty lines, each trimmed. */
 export function splitSteps(solution: string): string[] {
-  const steps = solution
-    .split(/\r?\n/)
-    .map((line) => line.trim())
-    .filter(Boolean);
+  const steps = solutionSteps(solution);
   if (steps.length === 0)
     throw new AppError('invalid_input', 'The solution is empty: write at least one step.');
   if (steps.length > limits.solutionSteps)
@@ -239,9 +238,4 @@ function questionMarkdown(problem: string, steps: string[]): string {
     '',
     ...steps.map((step, i) => `${i + 1}. ${step}`),
   ].join('\n');
-}
-
-function titleOf(text: string): string {
-  const line = text.trim().split('\n')[0]!.trim();
-  return `Check: ${line.length > 50 ? `${line.slice(0, 49).trimEnd()}…` : line}`;
 }

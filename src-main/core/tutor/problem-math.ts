@@ -1,8 +1,6 @@
-/** The problem bank's arithmetic: mathjs on a private instance, with and without units. */
-import { all, create, type EvalFunction, type MathNode, type Unit } from 'mathjs';
-
-// mathjs types `all` as possibly undefined; the full bundle always defines it.
-const math = create(all!);
+/** The problem bank's arithmetic: mathjs (the instance the checker uses), with and without units. */
+import type { EvalFunction, MathNode, Unit } from 'mathjs';
+import { math } from './checker/math';
 
 export type Scope = Record<string, number | Unit>;
 

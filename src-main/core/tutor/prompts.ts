@@ -3,6 +3,7 @@
  * of each name, and rendered strictly — a placeholder without a value, or a value without a placeholder, is
  * a bug and throws.
  */
+import { splitLines } from '../../../src-shared/lines';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ChatTurn } from '../../../src-shared/types';
@@ -88,7 +89,7 @@ export class PromptLibrary {
 export function parseTemplate(text: string, file: string): Omit<Template, 'id'> {
   const sections: Record<string, string[]> = {};
   let current: string[] | null = null;
-  for (const line of text.replace(/\r\n/g, '\n').split('\n')) {
+  for (const line of splitLines(text)) {
     const header = /^\[(system|instruct|output)\]$/.exec(line.trim());
     if (header) {
       if (sections[header[1]!]) throw new Error(`${file}: [${header[1]}] appears twice.`);

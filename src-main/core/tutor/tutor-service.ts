@@ -20,6 +20,7 @@ import type {
 import type { ChatStarted, ConversationSettings, MessageView } from '../../../src-shared/types';
 import type { ChatService } from '../chat/chat-service';
 import type { Store } from '../store/store';
+import { titleFromText } from '../title';
 import { checkSolution, compareAnswer, formatQuantity } from './checker';
 import { readFinalAnswer } from './final-answer';
 import type { ProblemBank } from './problem-bank';
@@ -281,12 +282,7 @@ export function tutorPrompt(
 /** A typed problem: its first line (shortened) is its title. */
 export function customProblem(statement: string): CustomProblem {
   const text = statement.trim();
-  const firstLine = text.split('\n')[0]!.trim();
-  return {
-    id: null,
-    title: firstLine.length > 60 ? `${firstLine.slice(0, 59).trimEnd()}…` : firstLine,
-    statement: text,
-  };
+  return { id: null, title: titleFromText(text), statement: text };
 }
 
 /** The hints below `level` already written, oldest first, for the next hint to build on. */

@@ -1,3 +1,4 @@
+import { solutionSteps } from '../../../src-shared/lines';
 import type { RpcClient } from '../../../src-shared/rpc-client';
 import type { CheckReport, MistakeCheck } from '../../../src-shared/tutor';
 import type { ToastState } from '../../lib/state/toasts.svelte';
@@ -88,11 +89,7 @@ export class MistakeState {
     this.#liveTimer = setTimeout(() => {
       // Numbered as the check numbers them: one step per non-empty line.
       const source = this.solution;
-      const text = source
-        .split('\n')
-        .map((line) => line.trim())
-        .filter(Boolean)
-        .join('\n');
+      const text = solutionSteps(source).join('\n');
       if (!text) {
         this.liveFindings = null;
         return;

@@ -22,6 +22,7 @@
  * whichever the chain agrees with; symbols given in °C are temperatures (absolute), unless named Δ….
  */
 
+import { splitLines } from '../../../../src-shared/lines';
 import type {
   CheckReport,
   FindingKind,
@@ -351,7 +352,7 @@ function findingFor(text: string, line: number, table: SymbolTable): LineFinding
 export function checkSolution(text: string, options: CheckOptions = {}): CheckReport {
   const table = new SymbolTable();
   for (const [name, quantity] of Object.entries(options.givens ?? {})) table.defineQuantity(name, quantity);
-  const lines = text.split(/\r\n|\r|\n/).map((line, i) => checkLine(line, i + 1, table));
+  const lines = splitLines(text).map((line, i) => checkLine(line, i + 1, table));
   return {
     lines,
     symbols: table.report(),

@@ -1,6 +1,7 @@
 /**
- * The checker's own mathjs instance. A private instance keeps anything we configure here (and anything other
- * modules configure on theirs) from leaking across: mathjs keeps units and config per instance.
+ * Phidesk's one mathjs instance, used by the checker and the problem bank. A private instance (not mathjs's
+ * default export) keeps what a library might configure on the global one from reaching us; nothing here
+ * configures it either, so the two users cannot affect each other.
  */
 import { all, create, type FactoryFunctionMap } from 'mathjs';
 

@@ -6,7 +6,7 @@
  * "km / h", "ohm", "uF", "deg", "degC", "%"; "" for a plain number. mathjs's `unit()` reads them all.
  */
 import type { Quantity } from '../../../../src-shared/tutor';
-import { evaluate, type SymbolValue } from './evaluate';
+import { evaluate, type SymbolValue } from './evaluate-with-units';
 import { normalizeNotation } from './normalize-notation';
 import { ParseError, parseSide, writtenNumber } from './parse-expression';
 import { parseUnitString } from './read-unit';

@@ -1,5 +1,5 @@
 /** One side of a chain, evaluated: the readings it may have, and the number it was written as, if it was. */
-import { evaluate, type Value } from './evaluate';
+import { evaluate, type Value } from './evaluate-with-units';
 import type { Side } from './extract-chains';
 import { ParseError, parseSide, writtenNumber } from './parse-expression';
 import { displayFigures, halfUnitInLastPlace } from './sig-figs';

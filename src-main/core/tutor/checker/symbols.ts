@@ -1,6 +1,6 @@
 /** The symbols a solution has defined so far (`g = 9.81 m/s^2`), plus the problem's givens. */
 import type { Quantity } from '../../../../src-shared/tutor';
-import type { SymbolValue } from './evaluate';
+import type { SymbolValue } from './evaluate-with-units';
 import { normalizeNotation } from './normalize-notation';
 import { parseUnitString } from './read-unit';
 import { fullName, tokenize } from './tokenize';
