@@ -6,7 +6,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { app, dialog, type BrowserWindow } from 'electron';
 import { createCore, type Core } from './core/create-core';
-import { createLogger } from './core/log';
+import { configureLogFile, createLogger } from './core/log';
 import { resolveDataDir } from './core/paths';
 import { desktopActions } from './app/desktop-actions';
 import { confirmAndOpenExternal } from './app/external-links';
@@ -22,6 +22,9 @@ const rendererFile = path.join(import.meta.dirname, '../renderer/index.html');
 
 const dataDir = resolveDataDir();
 app.setPath('userData', dataDir);
+// The same rotating file browser mode writes: <data folder>/logs/phidesk.log.
+const logFile = configureLogFile(dataDir);
+if (logFile) app.setAppLogsPath(path.dirname(logFile));
 
 function isAppUrl(url: string): boolean {
   if (devServerUrl) return new URL(url).origin === new URL(devServerUrl).origin;
@@ -50,10 +53,14 @@ function showMainWindow(): void {
 
 function start(): void {
   hardenApp(isAppUrl);
+  log.info(
+    `Phidesk ${app.getVersion()} starting (Electron ${process.versions.electron}), data in ${dataDir}`,
+  );
   core = createCore({
     host: 'electron',
     appVersion: app.getVersion(),
     dataDir,
+    logFile,
     sqliteBinding: app.isPackaged
       ? packagedSqliteBinding(process.resourcesPath)
       : devElectronSqliteBinding(app.getAppPath(), process.versions.electron),

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import packageJson from '../package.json';
 import { createCore } from './core/create-core';
-import { createLogger } from './core/log';
+import { configureLogFile, createLogger } from './core/log';
 import { resolveDataDir } from './core/paths';
 import { startWebServer } from './web/web-server';
 
@@ -24,10 +24,15 @@ async function main(): Promise<void> {
   }
 
   const dataDir = resolveDataDir();
+  const logFile = configureLogFile(dataDir);
+  log.info(
+    `Phidesk ${packageJson.version} starting in browser mode (Node ${process.versions.node}), data in ${dataDir}`,
+  );
   const core = createCore({
     host: 'browser',
     appVersion: packageJson.version,
     dataDir,
+    logFile,
     resourcesDir: path.join(import.meta.dirname, '../../resources'),
     log,
   });
@@ -40,7 +45,7 @@ async function main(): Promise<void> {
   });
 
   console.log(
-    `Phidesk (browser mode) is running.\n  Open: ${server.url}\n  Data: ${dataDir}\nPress Ctrl+C to stop.`,
+    `Phidesk (browser mode) is running.\n  Open: ${server.url}\n  Data: ${dataDir}\n  Log:  ${logFile ?? 'stderr only'}\nPress Ctrl+C to stop.`,
   );
 
   let stopping = false;

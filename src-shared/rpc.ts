@@ -156,6 +156,8 @@ export const requestSchemas = {
   'notes.delete': z.strictObject({ id }),
 
   'app.openExternal': z.strictObject({ url: z.url({ protocol: /^(https?|mailto)$/ }).max(4096) }),
+  /** Opens the folder holding the log file in the system's file manager (desktop); browser mode shows it. */
+  'app.revealLog': noParams,
 
   'models.catalog': noParams,
   'models.list': noParams,
@@ -262,6 +264,7 @@ export interface Results {
   'notes.update': Note;
   'notes.delete': { deleted: boolean };
   'app.openExternal': { handledBy: 'desktop' | 'renderer'; opened: boolean };
+  'app.revealLog': { handledBy: 'desktop' | 'renderer'; folder: string; file: string };
   'models.catalog': CatalogItem[];
   'models.list': { models: InstalledModel[]; folder: string };
   'models.import': InstalledModel;

@@ -19,6 +19,8 @@ export interface AppInfo {
   platform: string;
   arch: string;
   dataDir: string;
+  /** The log file (`<dataDir>/logs/phidesk.log`); null when this run logs to stderr only. */
+  logFile: string | null;
   versions: { node: string; electron: string | null; sqlite: string };
   llama: LlamaRuntimeStatus;
 }

@@ -41,6 +41,11 @@ test('first run: the window opens connected over IPC and every view works', asyn
   await expect(page.getByRole('heading', { level: 1, name: 'Chat' })).toBeVisible();
   await page.getByRole('link', { name: 'Settings' }).click();
   await expect(page.getByTestId('data-dir')).toHaveText(dataDir);
+  await expect(page.getByTestId('log-file')).toHaveText(path.join(dataDir, 'logs', 'phidesk.log'));
+  await expect(page.getByRole('button', { name: 'Open log folder' })).toBeVisible();
+  expect(fs.readFileSync(path.join(dataDir, 'logs', 'phidesk.log'), 'utf8')).toMatch(
+    /\[main\] Phidesk .* starting/,
+  );
   await expect(page.getByTestId('app-info')).toContainText('Desktop app');
   await expect(page.getByTestId('app-info')).toContainText(/SQLite 3\.\d+/);
   await page.getByRole('button', { name: 'Ping the backend' }).click();

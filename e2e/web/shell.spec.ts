@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { expect, test } from '../fixtures';
 
 const packageVersion = (JSON.parse(fs.readFileSync('package.json', 'utf8')) as { version: string }).version;
@@ -62,6 +63,24 @@ test('app.info round-trips: Settings shows the version and this run’s data fol
   await expect(app.getByTestId('app-version')).toHaveText(packageVersion);
   await expect(app.getByTestId('data-dir')).toHaveText(webHost.dataDir);
   await expect(app.getByTestId('llama-backend')).toHaveText(/^(CPU|CUDA|VULKAN|METAL)/);
+});
+
+test('Settings → About shows the log file in the data folder, with a Copy button in browser mode', async ({
+  app,
+  webHost,
+}) => {
+  const logFile = path.join(webHost.dataDir, 'logs', 'phidesk.log');
+  await app.getByRole('link', { name: 'Settings' }).click();
+  await expect(app.getByTestId('log-file')).toHaveText(logFile);
+  // Browser mode has no file manager to open, so it offers the path instead.
+  await expect(app.getByRole('button', { name: 'Open log folder' })).toHaveCount(0);
+  await app.getByRole('button', { name: 'Copy path' }).click();
+  await expect(app.getByRole('button', { name: 'Copied' })).toBeVisible();
+  // The host logs to that file as well as stderr, starting with its startup line.
+  expect(fs.readFileSync(logFile, 'utf8')).toMatch(
+    /info {2}\[web-host\] Phidesk .* starting in browser mode/,
+  );
+  expect(webHost.output()).toContain(`Log:  ${logFile}`);
 });
 
 test('the diagnostics ping streams its events back', async ({ app }) => {

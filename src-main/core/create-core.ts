@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { AppError, isAppError } from '../../src-shared/errors';
+import type { Result } from '../../src-shared/rpc';
 import type { AppInfo, HostKind, StoreStatus } from '../../src-shared/types';
 import { ChatService } from './chat/chat-service';
 import { chatHandlers } from './chat/handlers';
@@ -38,6 +39,8 @@ export interface CoreOptions {
   /** better-sqlite3 binary for this runtime; undefined uses the one npm built for Node. */
   sqliteBinding?: string | undefined;
   log: Logger;
+  /** The file `log` writes to (see configureLogFile); null or undefined when it logs to stderr only. */
+  logFile?: string | null | undefined;
   /** Runtime assets: prompts, the problem bank, the model catalog. */
   resourcesDir: string;
   /** Native dialogs and the file manager (the desktop app only). */
@@ -140,6 +143,7 @@ export function createCore(options: CoreOptions): Core {
     platform: process.platform,
     arch: os.arch(),
     dataDir: options.dataDir,
+    logFile: options.logFile ?? null,
     versions: { node: process.versions.node, electron: process.versions.electron ?? null, sqlite },
     llama: llama.status,
   });
@@ -153,6 +157,7 @@ export function createCore(options: CoreOptions): Core {
       options.openExternal
         ? { handledBy: 'desktop', opened: await options.openExternal(url) }
         : { handledBy: 'renderer', opened: false },
+    'app.revealLog': () => revealLog(options),
     ...diagnosticsHandlers(diagnostics),
     ...engineHandlers(engine),
     ...chatHandlers(requireChat, requireStore),
@@ -167,6 +172,7 @@ export function createCore(options: CoreOptions): Core {
     bus,
     (error, method) => options.log.error(`${method} failed`, error),
     translateSqliteError,
+    options.logFile ?? null,
   );
 
   // Load llama.cpp in the background; its status reaches the renderer as an event.
@@ -196,6 +202,16 @@ export function createCore(options: CoreOptions): Core {
       store?.close();
     },
   };
+}
+
+/** Opens the log's folder in the file manager (desktop); browser mode has none, so the page shows the path. */
+function revealLog(options: CoreOptions): Result<'app.revealLog'> {
+  const file = options.logFile;
+  if (!file) throw new AppError('unavailable', 'This run writes its log to stderr only, not to a file.');
+  const folder = path.dirname(file);
+  if (!options.desktop) return { handledBy: 'renderer', folder, file };
+  options.desktop.openFolder(folder);
+  return { handledBy: 'desktop', folder, file };
 }
 
 function openStore(file: string, options: CoreOptions): { store: Store | null; status: StoreStatus } {

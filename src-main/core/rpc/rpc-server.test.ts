@@ -5,14 +5,14 @@ import { handlersWith } from '../../test-support/handlers';
 import { EventBus } from '../event-bus';
 import { RpcServer, malformedMessageId, type Handlers } from './rpc-server';
 
-function setup(overrides: Partial<Handlers> = {}) {
+function setup(overrides: Partial<Handlers> = {}, logFile: string | null = null) {
   const bus = new EventBus();
   const onInternalError = vi.fn();
   const handlers = handlersWith({
     'diagnostics.ping': ({ count }) => ({ pingId: 'p1', count }),
     ...overrides,
   });
-  const server = new RpcServer(handlers, bus, onInternalError);
+  const server = new RpcServer(handlers, bus, onInternalError, undefined, logFile);
   const received: ServerMessage[] = [];
   const connection = server.connect((message) => received.push(message));
   const next = async (): Promise<ServerMessage> => {
@@ -118,6 +118,29 @@ describe('RpcServer', () => {
     expect(response).toMatchObject({ ok: false, error: { code: 'internal' } });
     expect(JSON.stringify(response)).not.toContain('secret');
     expect(onInternalError).toHaveBeenCalledOnce();
+  });
+
+  it('names the log file in an internal error, where the details are', async () => {
+    const logFile = '/data/Phidesk/logs/phidesk.log';
+    const { connection, next, onInternalError } = setup(
+      {
+        'diagnostics.ping': () => {
+          throw new Error('secret stack detail');
+        },
+      },
+      logFile,
+    );
+    connection.receive({ type: 'request', id: 3, method: 'diagnostics.ping', params: { count: 1 } });
+    expect(await next()).toEqual({
+      type: 'response',
+      id: 3,
+      ok: false,
+      error: { code: 'internal', message: `Internal error; see the log for details: ${logFile}` },
+    });
+    expect(onInternalError).toHaveBeenCalledWith(
+      expect.objectContaining({ message: 'secret stack detail' }),
+      'diagnostics.ping',
+    );
   });
 
   it('broadcasts events to open connections only', () => {

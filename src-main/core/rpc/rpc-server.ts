@@ -34,20 +34,24 @@ export class RpcServer {
   #connections = new Set<(message: ServerMessage) => void>();
   #onInternalError: (error: unknown, method: string) => void;
   #translate: (error: unknown) => unknown;
+  #internalErrorMessage: string;
 
   /**
    * @param translate turns a library's error a person can act on (a locked database) into an AppError;
    *   anything it returns unchanged is an internal error.
+   * @param logFile where `onInternalError` writes the details, named in the message the caller gets.
    */
   constructor(
     handlers: Handlers,
     bus: EventBus,
     onInternalError: (error: unknown, method: string) => void,
     translate: (error: unknown) => unknown = (error) => error,
+    logFile: string | null = null,
   ) {
     this.#handlers = handlers;
     this.#onInternalError = onInternalError;
     this.#translate = translate;
+    this.#internalErrorMessage = internalErrorMessage(logFile);
     bus.subscribe((name, payload) => {
       for (const send of this.#connections) send({ type: 'event', name, payload });
     });
@@ -77,7 +81,7 @@ export class RpcServer {
       const error = this.#translate(thrown);
       if (error instanceof AppError) return { ok: false, error: error.toWire() };
       this.#onInternalError(error, method);
-      return { ok: false, error: { code: 'internal', message: 'Internal error; see the log for details.' } };
+      return { ok: false, error: { code: 'internal', message: this.#internalErrorMessage } };
     }
   }
 
@@ -91,6 +95,13 @@ export class RpcServer {
     const handler = this.#handlers[name] as (params: unknown) => unknown;
     return await handler(parsed.data);
   }
+}
+
+/** What the caller of a failed request is told; the details stay in the log. */
+export function internalErrorMessage(logFile: string | null): string {
+  return logFile
+    ? `Internal error; see the log for details: ${logFile}`
+    : 'Internal error; see the log on stderr for details.';
 }
 
 function invalidInput(message: string, error: z.ZodError): AppError {
