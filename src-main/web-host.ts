@@ -1,24 +1,30 @@
 /**
  * Browser mode: the same core as the desktop app, under plain Node, serving the built renderer on
- * 127.0.0.1. Usage: `npm run serve` (or `node out/main/web-host.js [--port N]`).
+ * 127.0.0.1. Usage: `npm run serve` (or `node out/main/web-host.js [--port N] [--new-token]`). Without
+ * --port it listens where it did last time (or on a free port), with the same session secret.
  */
-import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import packageJson from '../package.json';
 import { createCore } from './core/create-core';
 import { configureLogFile, createLogger } from './core/log';
 import { resolveDataDir } from './core/paths';
+import { rememberedPort, rememberPort } from './web/remembered-port';
+import { loadSessionSecret } from './web/session-secret';
 import { startWebServer } from './web/web-server';
 
 const log = createLogger('web-host');
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { port: { type: 'string', default: process.env.PHIDESK_PORT ?? '0' } },
+    options: {
+      port: { type: 'string', default: process.env.PHIDESK_PORT },
+      // A new session secret: every page open on the old one must use the newly printed address.
+      'new-token': { type: 'boolean', default: false },
+    },
   });
-  const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  const port = values.port === undefined ? null : Number(values.port);
+  if (port !== null && (!Number.isInteger(port) || port < 0 || port > 65535)) {
     console.error(`Invalid --port: ${values.port} (use a number from 0 to 65535; 0 picks a free one).`);
     process.exit(2);
   }
@@ -36,13 +42,23 @@ async function main(): Promise<void> {
     resourcesDir: path.join(import.meta.dirname, '../../resources'),
     log,
   });
-  const server = await startWebServer({
-    rpc: core.rpc,
-    rendererDir: path.join(import.meta.dirname, '../renderer'),
-    token: randomBytes(24).toString('base64url'),
-    port,
-    log,
+  // Kept in the data folder, with the port, so a restarted host takes back the pages it served.
+  const token = loadSessionSecret(dataDir, { rotate: values['new-token'] });
+  const start = (listenOn: number) =>
+    startWebServer({
+      rpc: core.rpc,
+      rendererDir: path.join(import.meta.dirname, '../renderer'),
+      token,
+      port: listenOn,
+      log,
+    });
+  const remembered = port === null ? rememberedPort(dataDir) : null;
+  const server = await start(port ?? remembered ?? 0).catch((error: unknown) => {
+    if (remembered === null || (error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    console.log(`Port ${remembered}, used last time, is taken now; using a free one instead.`);
+    return start(0);
   });
+  rememberPort(dataDir, server.port);
 
   console.log(
     `Phidesk (browser mode) is running.\n  Open: ${server.url}\n  Data: ${dataDir}\n  Log:  ${logFile ?? 'stderr only'}\nPress Ctrl+C to stop.`,

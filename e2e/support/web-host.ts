@@ -17,15 +17,18 @@ export interface RunningWebHost {
   stop(): Promise<void>;
 }
 
-/** Starts the built browser-mode host (`out/main/web-host.js`) on a free port with a fresh data folder. */
+/**
+ * Starts the built browser-mode host (`out/main/web-host.js`) on a free port (or `port`) with a fresh data
+ * folder (or `dataDir`, to start it again where it ran before).
+ */
 export async function startWebHost(
-  options: { dataDir?: string; env?: NodeJS.ProcessEnv } = {},
+  options: { dataDir?: string; env?: NodeJS.ProcessEnv; port?: number } = {},
 ): Promise<RunningWebHost> {
   const entry = path.resolve('out/main/web-host.js');
   if (!fs.existsSync(entry))
     throw new Error(`${entry} is missing: run \`npm run build\` first (npm test does).`);
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'phidesk-e2e-'));
-  const child = spawn(process.execPath, [entry, '--port', '0'], {
+  const child = spawn(process.execPath, [entry, '--port', String(options.port ?? 0)], {
     env: { ...process.env, ...options.env, PHIDESK_DATA_DIR: dataDir },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

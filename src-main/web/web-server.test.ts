@@ -431,3 +431,16 @@ describe('web host: Content-Security-Policy', () => {
     expect(refusal.headers['content-security-policy']).toBe(contentSecurityPolicy);
   });
 });
+
+describe('a browser without a valid session', () => {
+  it('gets a page that says to open the printed address, not JSON (C5)', async () => {
+    const page = await rawRequest(server.port, { headers: { Accept: 'text/html,application/xhtml+xml' } });
+    expect(page.status).toBe(401);
+    expect(page.headers['content-type']).toMatch(/^text\/html/);
+    expect(page.body).toContain('Open Phidesk from the address it printed');
+    expect(page.headers['content-security-policy']).toBe(contentSecurityPolicy);
+    const script = await rawRequest(server.port, { headers: { Accept: 'application/json' } });
+    expect(script.status).toBe(401);
+    expect(script.headers['content-type']).toMatch(/^application\/json/);
+  });
+});

@@ -22,6 +22,7 @@ import { discardBody, HttpError, readJsonBody } from '../core/http/json-body';
 import { parseRequestTarget, sameOriginLocation } from '../core/http/request-target';
 import type { Logger } from '../core/log';
 import { malformedMessageId, type RpcServer } from '../core/rpc/rpc-server';
+import { refusalPage } from './refusal-page';
 import { readStaticFile } from './static-files';
 
 export interface WebServerOptions {
@@ -146,7 +147,8 @@ async function handleHttp(
 ): Promise<void> {
   const verdict = checkRequest(request, guard);
   if (!verdict.ok) {
-    sendJson(response, verdict.status, { error: verdict.reason });
+    if (wantsPage(request)) sendPage(response, verdict.status, refusalPage(verdict.status));
+    else sendJson(response, verdict.status, { error: verdict.reason });
     return;
   }
   const url = parseRequestTarget(request.url);
@@ -237,6 +239,24 @@ function parseJson(text: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+/** A browser navigating (not a script or the contract client): it gets a page a person can read. */
+function wantsPage(request: http.IncomingMessage): boolean {
+  return (
+    (request.method === 'GET' || request.method === 'HEAD') &&
+    (request.headers.accept ?? '').includes('text/html')
+  );
+}
+
+function sendPage(response: http.ServerResponse, status: number, html: string): void {
+  response.writeHead(status, {
+    ...securityHeaders,
+    'Content-Type': 'text/html; charset=utf-8',
+    'Content-Length': Buffer.byteLength(html),
+    'Cache-Control': 'no-store',
+  });
+  response.end(html);
 }
 
 function sendJson(
