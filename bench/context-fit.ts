@@ -11,13 +11,10 @@
  */
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ensureTestModel } from '../scripts/test-model/ensure-test-model';
 import type { ChatTurn, ContextUsage } from '../src-shared/types';
-import { Engine, type GenerateRequest } from '../src-main/core/engine/engine';
-import { LlamaRuntime } from '../src-main/core/engine/llama-runtime';
-import { EventBus } from '../src-main/core/event-bus';
-import { createLogger } from '../src-main/core/log';
+import type { GenerateRequest } from '../src-main/core/engine/engine';
 import { seededRandom } from '../src-main/core/seeded-random';
+import { startTestEngine } from '../src-main/test-support/engine';
 import { median, verdict } from './support';
 
 const sizes = [200, 2_000, 30_000];
@@ -61,17 +58,9 @@ function timed(run: () => ContextUsage | null): { ms: number; usage: ContextUsag
 }
 
 export async function benchContextFit(): Promise<void> {
-  const bus = new EventBus();
-  const runtime = new LlamaRuntime(bus, 'cpu');
-  const engine = new Engine({ bus, runtime, log: createLogger('bench', 'warn') });
-  const model = await engine.load({
-    path: ensureTestModel(),
-    gpu: 'cpu',
-    gpuLayers: 'auto',
-    contextSize: 'auto',
-    threads: 1,
-    sequences: 1,
-  });
+  const test = await startTestEngine({}, { sequences: 1 });
+  const engine = test.engine;
+  const model = engine.state.model!;
   const system = 'You are a careful physics tutor. Answer briefly and show the units.';
   console.log(
     `Context fitting: engine.measure() with the generated test model's tokenizer (${model.contextSize}-token context, ` +
@@ -136,8 +125,7 @@ export async function benchContextFit(): Promise<void> {
     `\n${JSON.stringify({ contextFit: results, coldPerTurnRatio: coldRatio, warmPerTurnRatio: warmRatio })}`,
   );
 
-  await engine.dispose();
-  await runtime.dispose();
+  await test.dispose();
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {

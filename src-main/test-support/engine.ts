@@ -33,7 +33,8 @@ export async function startTestEngine(
     gpu: 'cpu',
     gpuLayers: 'auto',
     contextSize: 'auto',
-    threads: 'auto',
+    // One thread: the fastest on two cores (README, Performance), and the same on every machine.
+    threads: 1,
     sequences: options.sequences ?? 2,
   });
   return {
