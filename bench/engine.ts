@@ -239,7 +239,7 @@ async function main(): Promise<void> {
   const chat = new ChatService({ store, engine, bus, log: createLogger('bench', 'warn') });
   // What the web host does with every event: serialise it for the socket.
   let sentBytes = 0;
-  new RpcServer(handlersWith({}), bus, () => {}).connect(
+  new RpcServer(handlersWith({}), bus, { onInternalError: () => {} }).connect(
     (message) => (sentBytes += JSON.stringify(message).length),
   );
 

@@ -66,6 +66,8 @@ function start(): void {
       : devElectronSqliteBinding(app.getAppPath(), process.versions.electron),
     resourcesDir: path.join(app.getAppPath(), 'resources'),
     log,
+    // Only for the end-to-end tests of a development build: a packaged app never serves these methods.
+    testSurface: !app.isPackaged && process.env.PHIDESK_TEST_SURFACE === '1',
     openExternal: (url) => confirmAndOpenExternal(url, mainWindow),
     desktop: desktopActions(() => mainWindow),
   });

@@ -39,6 +39,8 @@ async function main(): Promise<void> {
     appVersion: packageJson.version,
     dataDir,
     logFile,
+    // The end-to-end tests drive the engine directly; nobody else gets those methods.
+    testSurface: process.env.PHIDESK_TEST_SURFACE === '1',
     resourcesDir: path.join(import.meta.dirname, '../../resources'),
     log,
   });

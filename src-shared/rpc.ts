@@ -230,6 +230,19 @@ export const requestSchemas = {
   'store.restore': z.strictObject({ path: filePath }),
 };
 
+/**
+ * Methods only tests call: they drive the engine beneath the chat service (load a file by path, generate
+ * outside any conversation). The server answers them only when its test surface is on (the test suites,
+ * and the hosts when PHIDESK_TEST_SURFACE=1 outside a packaged app); to everyone else they do not exist.
+ */
+export const testSurfaceMethods = [
+  'engine.load',
+  'engine.cancelLoad',
+  'engine.generate',
+  'engine.stop',
+  'engine.countTokens',
+] as const satisfies readonly (keyof typeof requestSchemas)[];
+
 /** What each request resolves to. */
 export interface Results {
   'app.info': AppInfo;

@@ -29,7 +29,7 @@ export async function startWebHost(
     throw new Error(`${entry} is missing: run \`npm run build\` first (npm test does).`);
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'phidesk-e2e-'));
   const child = spawn(process.execPath, [entry, '--port', String(options.port ?? 0)], {
-    env: { ...process.env, ...options.env, PHIDESK_DATA_DIR: dataDir },
+    env: { ...process.env, PHIDESK_TEST_SURFACE: '1', ...options.env, PHIDESK_DATA_DIR: dataDir },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

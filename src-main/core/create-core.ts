@@ -43,6 +43,8 @@ export interface CoreOptions {
   logFile?: string | null | undefined;
   /** Runtime assets: prompts, the problem bank, the model catalog. */
   resourcesDir: string;
+  /** Serves the methods only tests call (see testSurfaceMethods); never on in a packaged app. */
+  testSurface?: boolean | undefined;
   /** Native dialogs and the file manager (the desktop app only). */
   desktop?: DesktopActions | undefined;
   /** Test seams for downloads (see ModelsServiceOptions). */
@@ -167,13 +169,12 @@ export function createCore(options: CoreOptions): Core {
     ...modelHandlers(requireModels),
     ...tutorHandlers(bank, requireTutor, requireMistakes),
   };
-  const rpc = new RpcServer(
-    handlers,
-    bus,
-    (error, method) => options.log.error(`${method} failed`, error),
-    translateSqliteError,
-    options.logFile ?? null,
-  );
+  const rpc = new RpcServer(handlers, bus, {
+    onInternalError: (error, method) => options.log.error(`${method} failed`, error),
+    translate: translateSqliteError,
+    logFile: options.logFile ?? null,
+    testSurface: options.testSurface ?? false,
+  });
 
   // Load llama.cpp in the background; its status reaches the renderer as an event.
   llama.get().catch((error: unknown) => options.log.warn('llama.cpp runtime unavailable', error));

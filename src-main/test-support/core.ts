@@ -4,7 +4,7 @@ import { createLogger } from '../core/log';
 
 export const resourcesDir = path.resolve(import.meta.dirname, '../../resources');
 
-/** Options for a real core in a test: browser host, this checkout's resources, quiet logs. */
+/** Options for a real core in a test: browser host, this checkout's resources, quiet logs, the test surface. */
 export function testCoreOptions(dataDir: string, extra: Partial<CoreOptions> = {}): CoreOptions {
   return {
     host: 'browser',
@@ -12,6 +12,7 @@ export function testCoreOptions(dataDir: string, extra: Partial<CoreOptions> = {
     dataDir,
     resourcesDir,
     log: createLogger('test', 'error'),
+    testSurface: true,
     ...extra,
   };
 }

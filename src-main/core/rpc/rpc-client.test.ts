@@ -44,7 +44,7 @@ function setup(pingDelayMs = 0) {
       },
     }),
     bus,
-    () => {},
+    { onInternalError: () => {} },
   );
   const { transport, drop } = loopback(server);
   return { bus, client: new RpcClient(transport), drop };

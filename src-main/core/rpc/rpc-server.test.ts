@@ -3,6 +3,7 @@ import { AppError } from '../../../src-shared/errors';
 import type { ServerMessage } from '../../../src-shared/wire';
 import { handlersWith } from '../../test-support/handlers';
 import { EventBus } from '../event-bus';
+import { testSurfaceMethods } from '../../../src-shared/rpc';
 import { RpcServer, malformedMessageId, type Handlers } from './rpc-server';
 
 function setup(overrides: Partial<Handlers> = {}, logFile: string | null = null) {
@@ -12,7 +13,7 @@ function setup(overrides: Partial<Handlers> = {}, logFile: string | null = null)
     'diagnostics.ping': ({ count }) => ({ pingId: 'p1', count }),
     ...overrides,
   });
-  const server = new RpcServer(handlers, bus, onInternalError, undefined, logFile);
+  const server = new RpcServer(handlers, bus, { onInternalError, logFile, testSurface: true });
   const received: ServerMessage[] = [];
   const connection = server.connect((message) => received.push(message));
   const next = async (): Promise<ServerMessage> => {
@@ -21,6 +22,26 @@ function setup(overrides: Partial<Handlers> = {}, logFile: string | null = null)
   };
   return { bus, server, connection, received, next, onInternalError };
 }
+
+describe('the test surface', () => {
+  it('is not served unless asked for: its methods do not exist for the app', async () => {
+    const generate = vi.fn(() => ({ requestId: 'r1', queuePosition: 0 }));
+    const handlers = handlersWith({ 'engine.generate': generate });
+    const params = { messages: [{ role: 'user', content: 'Hi' }] };
+    const app = new RpcServer(handlers, new EventBus(), { onInternalError: vi.fn() });
+    for (const method of testSurfaceMethods) {
+      expect(await app.handle(method, {})).toMatchObject({
+        ok: false,
+        error: { code: 'invalid_input', message: `Unknown method: ${method}` },
+      });
+    }
+    expect(generate).not.toHaveBeenCalled();
+    const tests = new RpcServer(handlers, new EventBus(), { onInternalError: vi.fn(), testSurface: true });
+    expect(await tests.handle('engine.generate', params)).toMatchObject({ ok: true });
+    // Everything else is served either way (here its handler runs, and fails as the test table's do).
+    expect(await app.handle('app.info', {})).toMatchObject({ ok: false, error: { code: 'internal' } });
+  });
+});
 
 describe('RpcServer', () => {
   it('answers a valid request with its result, defaults filled in', async () => {

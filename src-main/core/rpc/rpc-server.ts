@@ -5,7 +5,13 @@
 import { z } from 'zod';
 import { AppError } from '../../../src-shared/errors';
 import { limits } from '../../../src-shared/limits';
-import { requestSchemas, type Method, type Result, type ValidParams } from '../../../src-shared/rpc';
+import {
+  requestSchemas,
+  testSurfaceMethods,
+  type Method,
+  type Result,
+  type ValidParams,
+} from '../../../src-shared/rpc';
 import type { Outcome, ResponseMessage, ServerMessage } from '../../../src-shared/wire';
 import type { EventBus } from '../event-bus';
 
@@ -29,29 +35,35 @@ const requestEnvelope = z.strictObject({
 /** The id used to answer a message too malformed to carry its own. */
 export const malformedMessageId = -1;
 
+export interface RpcServerOptions {
+  onInternalError: (error: unknown, method: string) => void;
+  /**
+   * Turns a library's error a person can act on (a locked database) into an AppError; anything it returns
+   * unchanged is an internal error.
+   */
+  translate?: (error: unknown) => unknown;
+  /** Where `onInternalError` writes the details, named in the message the caller gets. */
+  logFile?: string | null;
+  /** Serve the methods only tests call (`testSurfaceMethods`): never in a packaged app. */
+  testSurface?: boolean;
+}
+
+const testSurface: ReadonlySet<string> = new Set(testSurfaceMethods);
+
 export class RpcServer {
   #handlers: Handlers;
   #connections = new Set<(message: ServerMessage) => void>();
   #onInternalError: (error: unknown, method: string) => void;
   #translate: (error: unknown) => unknown;
   #internalErrorMessage: string;
+  #testSurface: boolean;
 
-  /**
-   * @param translate turns a library's error a person can act on (a locked database) into an AppError;
-   *   anything it returns unchanged is an internal error.
-   * @param logFile where `onInternalError` writes the details, named in the message the caller gets.
-   */
-  constructor(
-    handlers: Handlers,
-    bus: EventBus,
-    onInternalError: (error: unknown, method: string) => void,
-    translate: (error: unknown) => unknown = (error) => error,
-    logFile: string | null = null,
-  ) {
+  constructor(handlers: Handlers, bus: EventBus, options: RpcServerOptions) {
     this.#handlers = handlers;
-    this.#onInternalError = onInternalError;
-    this.#translate = translate;
-    this.#internalErrorMessage = internalErrorMessage(logFile);
+    this.#onInternalError = options.onInternalError;
+    this.#translate = options.translate ?? ((error) => error);
+    this.#internalErrorMessage = internalErrorMessage(options.logFile ?? null);
+    this.#testSurface = options.testSurface ?? false;
     bus.subscribe((name, payload) => {
       for (const send of this.#connections) send({ type: 'event', name, payload });
     });
@@ -87,7 +99,7 @@ export class RpcServer {
 
   async #dispatch(method: string, params: unknown): Promise<unknown> {
     // Own keys only, so `__proto__` or `constructor` can never name a handler.
-    if (!Object.hasOwn(requestSchemas, method))
+    if (!Object.hasOwn(requestSchemas, method) || (!this.#testSurface && testSurface.has(method)))
       throw new AppError('invalid_input', `Unknown method: ${method}`);
     const name = method as Method;
     const parsed = requestSchemas[name].safeParse(params);
