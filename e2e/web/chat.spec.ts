@@ -247,3 +247,173 @@ test('imports a conversation from JSON and renders its Markdown and math', async
   await app.screenshot({ path: 'e2e/screenshots/search-dark.png' });
   await app.keyboard.press('Escape');
 });
+
+/** The chat view as it is now, at a desktop and a small window size, in light and dark. */
+async function screenshots(page: Page, name: string): Promise<void> {
+  for (const [width, height] of [
+    [1280, 800],
+    [800, 600],
+  ] as const) {
+    await page.setViewportSize({ width, height });
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.screenshot({ path: `e2e/screenshots/${name}-${width}x${height}-${scheme}.png` });
+    }
+  }
+  await page.setViewportSize({ width: 1200, height: 780 });
+  await page.emulateMedia({ colorScheme: null });
+}
+
+const conversationId = (page: Page) => Number(/#\/chat\/(\d+)$/.exec(page.url())?.[1]);
+
+test('deleting the open conversation closes it, and the next message starts a new conversation', async ({
+  app,
+  webHost,
+}) => {
+  await prepare(webHost);
+  await app.getByRole('link', { name: 'Chat' }).click();
+  const sidebar = app.getByTestId('conversation-list');
+  const item = (title: string) => sidebar.getByTestId('conversation-item').filter({ hasText: title });
+  const welcome = app.getByRole('heading', { name: 'What would you like to know?' });
+  const closed = async (view = 'chat') => {
+    await expect(app).toHaveURL(new RegExp(`#/${view}$`));
+    if (view === 'chat') {
+      await expect(welcome).toBeVisible();
+      await expect(app.getByRole('heading', { level: 1 })).toHaveText('New chat');
+      await expect(app.getByTestId('message-user')).toHaveCount(0);
+    }
+  };
+
+  // From its own row in the sidebar.
+  await app.getByRole('button', { name: /New chat/ }).click();
+  await ask(app, 'Doomed by its own row');
+  await answered(app);
+  const deletedId = conversationId(app);
+  await item('Doomed by its own row').hover();
+  await item('Doomed by its own row').getByRole('button', { name: 'Delete' }).click();
+  await closed();
+  await screenshots(app, 'chat-after-deleting-the-open-one');
+  // Undo brings it back into the list; it stays closed.
+  await app.getByRole('button', { name: 'Undo' }).click();
+  await expect(item('Doomed by its own row')).toBeVisible();
+  await closed();
+
+  // The next message is a new conversation, and nothing fails.
+  await ask(app, 'A fresh start');
+  await answered(app);
+  await expect(app).toHaveURL(/#\/chat\/\d+$/);
+  expect(conversationId(app)).not.toBe(deletedId);
+  await expect(app.getByTestId('message-user')).toHaveCount(1);
+
+  // Several at once with Select, the open one among them.
+  await app.getByRole('button', { name: 'Select' }).click();
+  await app.getByRole('checkbox', { name: 'Select A fresh start' }).check();
+  await app.getByRole('checkbox', { name: 'Select Doomed by its own row' }).check();
+  await app.getByRole('button', { name: 'Delete 2' }).click();
+  await closed();
+
+  // From another window.
+  await ask(app, 'Deleted elsewhere');
+  await answered(app);
+  await hostCall(webHost, 'conversations.delete', { ids: [conversationId(app)] });
+  await closed();
+  await expect(item('Deleted elsewhere')).toHaveCount(0);
+
+  // The tutor's view follows the same rule.
+  const session = await hostCall<{ conversationId: number }>(webHost, 'tutor.start', {
+    problemId: 'energy-skier-slope',
+  });
+  await app.reload(); // Starting a session does not announce itself to the list.
+  const tutorRow = sidebar.locator(`[data-conversation-id="${session.conversationId}"]`);
+  await tutorRow.locator('button.open').click();
+  await expect(app).toHaveURL(new RegExp(`#/tutor/${session.conversationId}$`));
+  await expect(app.getByTestId('problem-statement')).toContainText('40 m');
+  await tutorRow.hover();
+  await tutorRow.getByRole('button', { name: 'Delete' }).click();
+  await closed('tutor');
+  await expect(app.getByTestId('problem-statement')).toHaveCount(0);
+  await expect(app.getByRole('heading', { name: 'Your own problem' })).toBeVisible();
+
+  await expect(app.getByRole('alert')).toHaveCount(0);
+});
+
+test('a send never shows an id: a conversation deleted unseen is named in words', async ({
+  app,
+  webHost,
+}) => {
+  await prepare(webHost);
+  // This window misses the news of one conversation's deletion (it was asleep, say).
+  let unheard: number | null = null;
+  await app.routeWebSocket(/\/rpc$/, (page) => {
+    const server = page.connectToServer();
+    server.onMessage((message) => {
+      if (unheard !== null && typeof message === 'string') {
+        const data = JSON.parse(message) as { type: string; name?: string; payload?: { ids?: number[] } };
+        if (data.name === 'conversations.changed' && data.payload?.ids?.includes(unheard)) return;
+      }
+      page.send(message);
+    });
+  });
+  await app.reload();
+  await expect(app.getByTestId('connection-status')).toHaveText('Connected');
+  await app.getByRole('link', { name: 'Chat' }).click();
+  await app.getByRole('button', { name: /New chat/ }).click();
+  await ask(app, 'Soon deleted without a word');
+  await answered(app);
+  const id = conversationId(app);
+  unheard = id;
+  await hostCall(webHost, 'conversations.delete', { ids: [id] });
+
+  await composer(app).fill('Into the void');
+  await composer(app).press('Enter');
+  const alert = app.getByRole('alert');
+  await expect(alert).toHaveText('This conversation was deleted.');
+  await expect(alert).not.toContainText(/\d/);
+  // The view closed; the message is back in the composer, and sending it starts a new conversation.
+  await expect(app).toHaveURL(/#\/chat$/);
+  await expect(app.getByRole('heading', { name: 'What would you like to know?' })).toBeVisible();
+  await expect(composer(app)).toHaveValue('Into the void');
+  await composer(app).press('Enter');
+  await expect(app.getByTestId('message-user').filter({ hasText: 'Into the void' })).toBeVisible();
+  await answered(app);
+  await expect(app).toHaveURL(/#\/chat\/\d+$/);
+  expect(conversationId(app)).not.toBe(id);
+
+  // Opening it by its address says so in words too, and shows the new-chat state.
+  await app.evaluate((gone) => (location.hash = `#/chat/${gone}`), id);
+  await expect(alert.last()).toHaveText('This conversation no longer exists. It may have been deleted.');
+  await expect(app).toHaveURL(/#\/chat$/);
+  await expect(app.getByRole('heading', { name: 'What would you like to know?' })).toBeVisible();
+  for (const text of await alert.allTextContents()) expect(text).not.toMatch(/\d|does not exist/);
+});
+
+test('renaming the open conversation changes its header at once, and so does a rename elsewhere', async ({
+  app,
+  webHost,
+}) => {
+  await prepare(webHost);
+  await app.getByRole('link', { name: 'Chat' }).click();
+  await app.getByRole('button', { name: /New chat/ }).click();
+  await ask(app, 'Header before the rename');
+  await answered(app);
+  const header = app.getByRole('heading', { level: 1 });
+  await expect(header).toHaveText('Header before the rename');
+  const row = app.getByTestId('conversation-item').filter({ hasText: 'Header before the rename' });
+
+  // Inline, with a double-click in the sidebar.
+  await row.locator('button.open').dblclick();
+  await app.getByRole('textbox', { name: 'Conversation title' }).fill('Renamed inline');
+  await app.getByRole('textbox', { name: 'Conversation title' }).press('Enter');
+  await expect(header).toHaveText('Renamed inline');
+  await expect(app.getByTestId('conversation-item').filter({ hasText: 'Renamed inline' })).toBeVisible();
+  await screenshots(app, 'chat-after-rename');
+
+  // From another window: the change event renames it here too.
+  await hostCall(webHost, 'conversations.rename', { id: conversationId(app), title: 'Renamed elsewhere' });
+  await expect(header).toHaveText('Renamed elsewhere');
+  await expect(app.getByTestId('conversation-item').filter({ hasText: 'Renamed elsewhere' })).toBeVisible();
+  // The messages stayed as they were.
+  await expect(app.getByTestId('message-user')).toHaveCount(1);
+  await expect(app.getByTestId('message-user')).toContainText('Header before the rename');
+  await expect(app.getByRole('alert')).toHaveCount(0);
+});

@@ -1,5 +1,7 @@
+import { isAppError } from '../../../src-shared/errors';
 import type { RpcClient } from '../../../src-shared/rpc-client';
 import type { ChatStarted, ContextUsage, ConversationDetail } from '../../../src-shared/types';
+import type { ErrorAction } from '../../lib/state/error-text';
 import type { ToastState } from '../../lib/state/toasts.svelte';
 
 export interface Streaming {
@@ -15,7 +17,9 @@ export interface Streaming {
 
 /**
  * The open conversation: its messages (the active branch), the answer streaming into it, and the actions
- * on it. The store is the truth: after every answer the conversation is read back from it.
+ * on it. The store is the truth: after every answer the conversation is read back from it, and when it
+ * changes anywhere (renamed, pinned or deleted here, in another view or in another window) its title is
+ * read again — or, once it no longer exists, it is closed.
  */
 export class ChatState {
   conversationId = $state<number | null>(null);
@@ -62,6 +66,11 @@ export class ChatState {
             : `Answer ${answer.status}.`;
       void this.#reload();
     });
+    api.on('conversations.changed', ({ ids }) => {
+      const id = this.conversationId;
+      // An empty list: the whole history changed (a backup restored).
+      if (id !== null && (ids.length === 0 || ids.includes(id))) void this.#refresh(ids.length === 0);
+    });
     // After a reload or a dropped connection, read the conversation again and pick up its stream (C4).
     api.onStatus((status) => {
       if (status === 'open' && this.conversationId !== null) void this.open(this.conversationId);
@@ -85,15 +94,16 @@ export class ChatState {
       await this.#attach();
       this.refreshUsage(this.#draft);
     } catch (error) {
+      if (id !== this.conversationId) return;
       this.detail = null;
       this.conversationId = null;
-      this.#toasts.error(error);
+      this.#toasts.error(error, 'open-conversation');
     }
   }
 
   /** Sends a message; returns the conversation it went to (new when none was open). */
   async send(text: string): Promise<number | null> {
-    return this.#start(() =>
+    return this.#start('send', () =>
       this.#api.call('chat.send', {
         ...(this.conversationId === null ? {} : { conversationId: this.conversationId }),
         text,
@@ -102,13 +112,13 @@ export class ChatState {
   }
 
   async edit(messageId: number, text: string): Promise<void> {
-    await this.#start(() =>
+    await this.#start('edit', () =>
       this.#api.call('chat.edit', { conversationId: this.conversationId!, messageId, text }),
     );
   }
 
   async regenerate(messageId: number): Promise<void> {
-    await this.#start(() =>
+    await this.#start('regenerate', () =>
       this.#api.call('chat.regenerate', { conversationId: this.conversationId!, messageId }),
     );
   }
@@ -116,6 +126,7 @@ export class ChatState {
   async continueAnswer(messageId: number): Promise<void> {
     const prefix = this.messages.find((message) => message.id === messageId)?.content ?? '';
     await this.#start(
+      'continue',
       () => this.#api.call('chat.continue', { conversationId: this.conversationId!, messageId }),
       prefix,
     );
@@ -125,7 +136,7 @@ export class ChatState {
     if (this.conversationId === null || !this.streaming) return;
     await this.#api
       .call('chat.stop', { conversationId: this.conversationId })
-      .catch((error: unknown) => this.#toasts.error(error));
+      .catch((error: unknown) => this.#toasts.error(error, 'stop'));
   }
 
   async switchBranch(messageId: number): Promise<void> {
@@ -137,7 +148,7 @@ export class ChatState {
       });
       this.refreshUsage(this.#draft);
     } catch (error) {
-      this.#toasts.error(error);
+      await this.#failed(error, 'switch-branch');
     }
   }
 
@@ -149,7 +160,7 @@ export class ChatState {
         messageId,
       });
     } catch (error) {
-      this.#toasts.error(error);
+      await this.#failed(error, 'delete-message');
     }
   }
 
@@ -168,7 +179,7 @@ export class ChatState {
     }, 250);
   }
 
-  async #start(call: () => Promise<ChatStarted>, prefix = ''): Promise<number | null> {
+  async #start(action: ErrorAction, call: () => Promise<ChatStarted>, prefix = ''): Promise<number | null> {
     this.#starting = true;
     try {
       const started = await call();
@@ -185,9 +196,8 @@ export class ChatState {
       this.detail = await this.#api.call('conversations.get', { id: started.conversationId });
       return started.conversationId;
     } catch (error) {
-      this.#toasts.error(error);
       // The question may have been saved with an error answer (too long): show it.
-      if (this.conversationId !== null) await this.#reload();
+      await this.#failed(error, action);
       return null;
     } finally {
       this.#starting = false;
@@ -204,13 +214,58 @@ export class ChatState {
     this.streaming = { ...running, text: running.content, outputTokens: 0, firstTextMs: null, elapsedMs: 0 };
   }
 
+  /**
+   * An action failed: say so, then read the conversation back — the question may have been saved with an
+   * error answer (too long), or the conversation may be gone, which closes it.
+   */
+  async #failed(error: unknown, action: ErrorAction): Promise<void> {
+    this.#toasts.error(error, action);
+    await this.#reload();
+  }
+
   async #reload(): Promise<void> {
-    if (this.conversationId === null) return;
+    const id = this.conversationId;
+    if (id === null) return;
     try {
-      this.detail = await this.#api.call('conversations.get', { id: this.conversationId });
+      const detail = await this.#api.call('conversations.get', { id });
+      if (id !== this.conversationId) return;
+      this.detail = detail;
       this.refreshUsage(this.#draft);
     } catch (error) {
-      this.#toasts.error(error);
+      if (id !== this.conversationId) return;
+      if (isAppError(error, 'not_found')) this.#close();
+      else this.#toasts.error(error);
     }
+  }
+
+  /**
+   * The conversation changed somewhere: its title (and pin, model) again, or all of it after the history
+   * was replaced. The messages shown are kept as they are, so an answer streaming into them goes on.
+   */
+  async #refresh(whole: boolean): Promise<void> {
+    const id = this.conversationId;
+    if (id === null) return;
+    try {
+      const fresh = await this.#api.call('conversations.get', { id });
+      if (id !== this.conversationId) return;
+      if (whole || !this.detail) {
+        this.detail = fresh;
+        this.refreshUsage(this.#draft);
+        return;
+      }
+      this.detail.title = fresh.title;
+      this.detail.pinned = fresh.pinned;
+      this.detail.model = fresh.model;
+      this.detail.updatedAt = fresh.updatedAt;
+    } catch (error) {
+      // Deleted: nothing is left to show. Other failures (a dropped connection) are the banner's to tell.
+      if (id === this.conversationId && isAppError(error, 'not_found')) this.#close();
+    }
+  }
+
+  /** The open conversation no longer exists: back to a new chat, where the next message starts one. */
+  #close(): void {
+    this.focusMessageId = null;
+    void this.open(null);
   }
 }

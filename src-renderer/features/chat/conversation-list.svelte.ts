@@ -1,6 +1,7 @@
 import { SvelteSet } from 'svelte/reactivity';
 import type { RpcClient } from '../../../src-shared/rpc-client';
 import type { ConversationSummary } from '../../../src-shared/types';
+import type { ErrorAction } from '../../lib/state/error-text';
 import type { ToastState } from '../../lib/state/toasts.svelte';
 import { groupByDate } from './date-groups';
 
@@ -58,23 +59,25 @@ export class ConversationList {
   }
 
   async rename(id: number, title: string): Promise<void> {
-    await this.#guard(() => this.#api.call('conversations.rename', { id, title }));
+    await this.#guard('rename', async () =>
+      this.#update(await this.#api.call('conversations.rename', { id, title })),
+    );
   }
 
   async pin(id: number, pinned: boolean): Promise<void> {
-    await this.#guard(() => this.#api.call('conversations.pin', { id, pinned }));
+    await this.#guard('pin', () => this.#api.call('conversations.pin', { id, pinned }));
   }
 
   /** Deletes at once and offers Undo for ten seconds (the store keeps them until the next start). */
   async delete(ids: number[]): Promise<void> {
-    await this.#guard(async () => {
+    await this.#guard('delete', async () => {
       const { deleted } = await this.#api.call('conversations.delete', { ids });
       this.selected.clear();
       this.selecting = false;
       this.#toasts.show(deleted === 1 ? 'Conversation deleted.' : `${deleted} conversations deleted.`, {
         action: {
           label: 'Undo',
-          run: () => void this.#guard(() => this.#api.call('conversations.restore', { ids })),
+          run: () => void this.#guard('restore', () => this.#api.call('conversations.restore', { ids })),
         },
       });
     });
@@ -85,16 +88,22 @@ export class ConversationList {
     else this.selected.add(id);
   }
 
+  /** Shows a changed conversation at once, before the refresh that its change event brings. */
+  #update(changed: ConversationSummary): void {
+    const index = this.items.findIndex((item) => item.id === changed.id);
+    if (index !== -1) this.items[index] = changed;
+  }
+
   #refreshSoon(): void {
     if (this.#refreshTimer) clearTimeout(this.#refreshTimer);
     this.#refreshTimer = setTimeout(() => void this.refresh(), 100);
   }
 
-  async #guard(run: () => Promise<unknown>): Promise<void> {
+  async #guard(action: ErrorAction, run: () => Promise<unknown>): Promise<void> {
     try {
       await run();
     } catch (error) {
-      this.#toasts.error(error);
+      this.#toasts.error(error, action);
     }
   }
 }

@@ -79,7 +79,7 @@ export class ModelsState {
       await this.refresh();
       return true;
     } catch (error) {
-      this.#toasts.error(error);
+      this.#toasts.error(error, 'model');
       return false;
     }
   }
@@ -121,7 +121,7 @@ export class ModelsState {
     try {
       await run();
     } catch (error) {
-      this.#toasts.error(error);
+      this.#toasts.error(error, 'model');
     }
   }
 }

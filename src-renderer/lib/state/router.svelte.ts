@@ -27,9 +27,12 @@ export class Router {
     return this.route.view;
   }
 
-  go(view: ViewId, id: number | null = null): void {
+  /** `replace` rewrites the current history entry (a conversation that is gone is not one to go back to). */
+  go(view: ViewId, id: number | null = null, options: { replace?: boolean } = {}): void {
     this.route = { view, id };
     const hash = `#/${view}${id === null ? '' : `/${id}`}`;
-    if (location.hash !== hash) history.pushState(null, '', hash);
+    if (location.hash === hash) return;
+    if (options.replace) history.replaceState(null, '', hash);
+    else history.pushState(null, '', hash);
   }
 }

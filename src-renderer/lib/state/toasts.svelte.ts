@@ -1,3 +1,5 @@
+import { errorText, type ErrorAction } from './error-text';
+
 export interface Toast {
   id: number;
   message: string;
@@ -20,8 +22,9 @@ export class ToastState {
     return id;
   }
 
-  error(error: unknown): void {
-    this.show(error instanceof Error ? error.message : String(error), { tone: 'error', durationMs: 8000 });
+  /** An error from a call, in words chosen by its code and what the person was doing (never raw ids). */
+  error(error: unknown, action?: ErrorAction): void {
+    this.show(errorText(error, action), { tone: 'error', durationMs: 8000 });
   }
 
   dismiss(id: number): void {
