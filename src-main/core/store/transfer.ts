@@ -280,7 +280,9 @@ function refusal(error: z.ZodError, prefix: (string | number)[] = [], offset = 0
   const first = error.issues[0];
   return new AppError(
     'invalid_input',
-    `Not a Phidesk conversation export: ${first ? `${where(first)} ${first.message}` : ''}`.trim(),
+    first
+      ? `Not a Phidesk conversation export: ${where(first) || 'the file'}: ${first.message.replace(/^Invalid input: /, '')}.`
+      : 'Not a Phidesk conversation export.',
     { issues: error.issues.slice(0, 10).map((issue) => ({ path: where(issue), message: issue.message })) },
   );
 }
