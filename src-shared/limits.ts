@@ -22,6 +22,8 @@ export const limits = {
   pathChars: 4096,
   /** Generations waiting behind the running one before new requests are refused as busy. */
   queuedGenerations: 8,
+  /** Conversations one connection can follow the answers of at once (each open view follows one). */
+  followedConversations: 50,
   maxTokens: 4096,
   contextSize: 131_072,
   threads: 256,

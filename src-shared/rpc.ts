@@ -3,13 +3,20 @@
  * type, and every event the backend pushes. Both transports (Electron IPC, WebSocket) carry exactly this.
  *
  * Parameters are validated in main against these schemas; the renderer is never trusted.
+ *
+ * Layout: each method is declared once, in its namespace's group (`appMethods`, `engineMethods`, …), as
+ * `'ns.name': method<Result>()(paramsSchema)`: the schema is the runtime half, the result a type only.
+ * `methods` joins the groups; `requestSchemas`, `Results`, `Params` and the rest are derived from it.
+ * Events, which have no parameters, are the `Events` interface at the end.
  */
 import { z } from 'zod';
 import { limits } from './limits';
 import { samplingSchema, settingsPatchSchema, type AppSettings } from './settings';
 import {
   conversationKinds,
+  type AnswerDelta,
   type AnswerEnded,
+  type AnswerStarted,
   type AppCommand,
   type AppInfo,
   type ChatStarted,
@@ -21,9 +28,7 @@ import {
   type InstalledModel,
   type ConversationSummary,
   type EngineState,
-  type GenerationDelta,
   type GenerationDone,
-  type GenerationStarted,
   type LlamaRuntimeStatus,
   type LoadedModel,
   type Note,
@@ -34,7 +39,6 @@ import {
   type StoreStatus,
 } from './types';
 import type {
-  AnalysisProgress,
   CheckReport,
   MistakeCheck,
   Problem,
@@ -42,6 +46,29 @@ import type {
   TutorAnswerCheck,
   TutorSession,
 } from './tutor';
+
+// ---------------------------------------------------------------------------------------------------------
+// How a method is declared
+
+/** Carries a method's result type; it exists only for the compiler, so no code can read it at runtime. */
+declare const resultType: unique symbol;
+
+/** A method of the contract: its parameters' schema, and (as a type only) what it resolves to. */
+interface MethodSpec<P extends z.ZodType, R> {
+  readonly params: P;
+  readonly [resultType]: R;
+}
+
+/** `method<Result>()(paramsSchema)`: the result type is given, the schema's type is inferred. */
+function method<R>() {
+  return <P extends z.ZodType>(params: P) => ({ params }) as MethodSpec<P, R>;
+}
+
+/** A group's methods, each named `namespace.name` with one of the group's namespaces. */
+type Group<Namespace extends string> = Record<`${Namespace}.${string}`, MethodSpec<z.ZodType, unknown>>;
+
+// ---------------------------------------------------------------------------------------------------------
+// Shared schemas
 
 const noParams = z.strictObject({});
 const id = z.int().positive().max(Number.MAX_SAFE_INTEGER);
@@ -82,153 +109,284 @@ const noteInput = z.strictObject({
   body: z.string().max(limits.messageChars * 10),
   tags: z.array(z.string().min(1).max(50)).max(50),
 });
+const downloadId = z.strictObject({ id: z.string().min(1).max(100) });
 
-export const requestSchemas = {
-  'app.info': noParams,
-  'diagnostics.ping': z.strictObject({
-    count: z.int().min(1).max(limits.pingMaxCount),
-    intervalMs: z.int().min(0).max(limits.pingMaxIntervalMs).default(100),
-  }),
+// ---------------------------------------------------------------------------------------------------------
+// The methods, by namespace
 
-  'engine.status': noParams,
-  'engine.load': z.strictObject({
-    path: filePath,
-    gpu: gpuSetting.default('auto'),
-    gpuLayers: z.union([z.literal('auto'), z.int().min(0).max(limits.gpuLayers)]).default('auto'),
-    contextSize: z.union([z.literal('auto'), z.int().min(64).max(limits.contextSize)]).default('auto'),
-    threads: z.union([z.literal('auto'), z.int().min(1).max(limits.threads)]).default('auto'),
-    sequences: z.int().min(1).max(limits.sequences).default(2),
-  }),
-  'engine.cancelLoad': noParams,
-  'engine.unload': noParams,
-  'engine.generate': z.strictObject({
-    /** Keeps this conversation's evaluated prefix in the KV cache between turns. */
-    conversationId: z.string().min(1).max(100).optional(),
-    system: z.string().max(limits.systemChars).optional(),
-    messages: z
-      .array(chatTurnSchema)
-      .min(1)
-      .max(limits.turns)
-      .refine((turns) => turns.at(-1)?.role === 'user' || turns.length > 1, 'Nothing to answer'),
-    sampling: samplingSchema.partial().optional(),
-    maxTokens: z.int().min(1).max(limits.maxTokens).optional(),
-  }),
-  'engine.stop': z.strictObject({ requestId: z.string().min(1).max(100) }),
-  'engine.countTokens': z.strictObject({ text: z.string().max(limits.messageChars) }),
-
-  'chat.send': z.strictObject({
-    conversationId: id.optional(),
-    kind: z.enum(conversationKinds).optional(),
-    text: messageText(limits.messageChars),
-    settings: conversationSettingsSchema.optional(),
-  }),
-  'chat.edit': z.strictObject({ conversationId: id, messageId: id, text: messageText(limits.messageChars) }),
-  'chat.regenerate': conversationRef,
-  'chat.continue': conversationRef,
-  'chat.stop': z.strictObject({ conversationId: id }),
-  'chat.running': noParams,
-  'chat.switchBranch': conversationRef,
-  'chat.deleteMessage': conversationRef,
-  /** How full the context would be if `draft` were sent now in this conversation (a new one without an id). */
-  'chat.contextUsage': z.strictObject({
-    conversationId: id.optional(),
-    draft: z.string().max(limits.messageChars).default(''),
-  }),
-
-  'conversations.list': z.strictObject({
-    kind: z.enum(conversationKinds).optional(),
-    cursor: z.string().max(100).optional(),
-    limit: z.int().min(1).max(200).default(50),
-  }),
-  'conversations.get': z.strictObject({ id }),
-  'conversations.rename': z.strictObject({ id, title: z.string().trim().min(1).max(200) }),
-  'conversations.pin': z.strictObject({ id, pinned: z.boolean() }),
-  'conversations.delete': z.strictObject({ ids: z.array(id).min(1).max(1000) }),
-  'conversations.restore': z.strictObject({ ids: z.array(id).min(1).max(1000) }),
-  'conversations.export': z.strictObject({ id, format: z.enum(['markdown', 'json']) }),
-  'conversations.import': z.strictObject({ content: z.string().min(1).max(limits.messageBytes) }),
-
-  'search.query': z.strictObject({ query: z.string().max(500), limit: z.int().min(1).max(100).default(30) }),
-
-  'notes.list': noParams,
-  'notes.create': noteInput,
-  'notes.update': noteInput.extend({ id }),
-  'notes.delete': z.strictObject({ id }),
-
-  'app.openExternal': z.strictObject({ url: z.url({ protocol: /^(https?|mailto)$/ }).max(4096) }),
+const appMethods = {
+  'app.info': method<AppInfo>()(noParams),
+  'app.openExternal': method<{ handledBy: 'desktop' | 'renderer'; opened: boolean }>()(
+    z.strictObject({ url: z.url({ protocol: /^(https?|mailto)$/ }).max(4096) }),
+  ),
   /** Opens the folder holding the log file in the system's file manager (desktop); browser mode shows it. */
-  'app.revealLog': noParams,
+  'app.revealLog': method<{ handledBy: 'desktop' | 'renderer'; folder: string; file: string }>()(noParams),
+  'diagnostics.ping': method<PingStarted>()(
+    z.strictObject({
+      count: z.int().min(1).max(limits.pingMaxCount),
+      intervalMs: z.int().min(0).max(limits.pingMaxIntervalMs).default(100),
+    }),
+  ),
+} satisfies Group<'app' | 'diagnostics'>;
 
-  'models.catalog': noParams,
-  'models.list': noParams,
-  'models.import': z.strictObject({ path: filePath, copy: z.boolean().default(false) }),
-  'models.remove': z.strictObject({ path: filePath }),
-  'models.load': z.strictObject({ path: filePath }),
-  'models.setDefault': z.strictObject({ path: filePath.nullable() }),
-  'models.fit': z.strictObject({
-    path: filePath,
-    contextSize: z.int().min(64).max(limits.contextSize).optional(),
-    gpuLayers: z.int().min(0).max(limits.gpuLayers).optional(),
-  }),
+const engineMethods = {
+  'engine.status': method<EngineState>()(noParams),
+  'engine.load': method<LoadedModel>()(
+    z.strictObject({
+      path: filePath,
+      gpu: gpuSetting.default('auto'),
+      gpuLayers: z.union([z.literal('auto'), z.int().min(0).max(limits.gpuLayers)]).default('auto'),
+      contextSize: z.union([z.literal('auto'), z.int().min(64).max(limits.contextSize)]).default('auto'),
+      threads: z.union([z.literal('auto'), z.int().min(1).max(limits.threads)]).default('auto'),
+      sequences: z.int().min(1).max(limits.sequences).default(2),
+    }),
+  ),
+  'engine.cancelLoad': method<{ cancelled: boolean }>()(noParams),
+  'engine.unload': method<{ unloaded: boolean }>()(noParams),
+  /** Runs to the end and resolves with the whole answer (test surface: no conversation, no events). */
+  'engine.generate': method<GenerationDone>()(
+    z.strictObject({
+      /** Keeps this conversation's evaluated prefix in the KV cache between turns. */
+      conversationId: z.string().min(1).max(100).optional(),
+      system: z.string().max(limits.systemChars).optional(),
+      messages: z
+        .array(chatTurnSchema)
+        .min(1)
+        .max(limits.turns)
+        .refine((turns) => turns.at(-1)?.role === 'user' || turns.length > 1, 'Nothing to answer'),
+      sampling: samplingSchema.partial().optional(),
+      maxTokens: z.int().min(1).max(limits.maxTokens).optional(),
+    }),
+  ),
+  'engine.countTokens': method<{ tokens: number | null }>()(
+    z.strictObject({ text: z.string().max(limits.messageChars) }),
+  ),
+} satisfies Group<'engine'>;
+
+const chatMethods = {
+  'chat.send': method<ChatStarted>()(
+    z.strictObject({
+      conversationId: id.optional(),
+      kind: z.enum(conversationKinds).optional(),
+      text: messageText(limits.messageChars),
+      settings: conversationSettingsSchema.optional(),
+    }),
+  ),
+  'chat.edit': method<ChatStarted>()(
+    z.strictObject({ conversationId: id, messageId: id, text: messageText(limits.messageChars) }),
+  ),
+  'chat.regenerate': method<ChatStarted>()(conversationRef),
+  'chat.continue': method<ChatStarted>()(conversationRef),
+  'chat.switchBranch': method<ConversationDetail>()(conversationRef),
+  'chat.deleteMessage': method<ConversationDetail>()(conversationRef),
+  /** How full the context would be if `draft` were sent now in this conversation (a new one without an id). */
+  'chat.contextUsage': method<ContextUsage | null>()(
+    z.strictObject({
+      conversationId: id.optional(),
+      draft: z.string().max(limits.messageChars).default(''),
+    }),
+  ),
+} satisfies Group<'chat'>;
+
+const answersMethods = {
+  /** Answers being written (in one conversation, or all), with their text so far. */
+  'answers.running': method<RunningAnswer[]>()(z.strictObject({ conversationId: id.optional() })),
+  /** Stops the answer being written in a conversation, or into a message, keeping its text. */
+  'answers.stop': method<{ stopped: boolean }>()(
+    z.union([z.strictObject({ conversationId: id }), z.strictObject({ messageId: id })]),
+  ),
+  /**
+   * The conversations this connection shows: their answers' events (`answer.*`) come to it, and no others.
+   * Starting an answer also follows its conversation.
+   */
+  'answers.follow': method<{ following: number }>()(
+    z.strictObject({ conversationIds: z.array(id).max(limits.followedConversations) }),
+  ),
+} satisfies Group<'answers'>;
+
+const conversationsMethods = {
+  'conversations.list': method<{ items: ConversationSummary[]; nextCursor: string | null }>()(
+    z.strictObject({
+      kind: z.enum(conversationKinds).optional(),
+      cursor: z.string().max(100).optional(),
+      limit: z.int().min(1).max(200).default(50),
+    }),
+  ),
+  'conversations.get': method<ConversationDetail>()(z.strictObject({ id })),
+  'conversations.rename': method<ConversationSummary>()(
+    z.strictObject({ id, title: z.string().trim().min(1).max(200) }),
+  ),
+  'conversations.pin': method<ConversationSummary>()(z.strictObject({ id, pinned: z.boolean() })),
+  'conversations.delete': method<{ deleted: number }>()(
+    z.strictObject({ ids: z.array(id).min(1).max(1000) }),
+  ),
+  'conversations.restore': method<{ restored: number }>()(
+    z.strictObject({ ids: z.array(id).min(1).max(1000) }),
+  ),
+  'conversations.export': method<{ fileName: string; mimeType: string; content: string }>()(
+    z.strictObject({ id, format: z.enum(['markdown', 'json']) }),
+  ),
+  'conversations.import': method<ConversationSummary>()(
+    z.strictObject({ content: z.string().min(1).max(limits.messageBytes) }),
+  ),
+} satisfies Group<'conversations'>;
+
+const searchMethods = {
+  'search.query': method<SearchHit[]>()(
+    z.strictObject({ query: z.string().max(500), limit: z.int().min(1).max(100).default(30) }),
+  ),
+} satisfies Group<'search'>;
+
+const notesMethods = {
+  'notes.list': method<Note[]>()(noParams),
+  'notes.create': method<Note>()(noteInput),
+  'notes.update': method<Note>()(noteInput.extend({ id })),
+  'notes.delete': method<{ deleted: boolean }>()(z.strictObject({ id })),
+} satisfies Group<'notes'>;
+
+const modelsMethods = {
+  'models.catalog': method<CatalogItem[]>()(noParams),
+  'models.list': method<{ models: InstalledModel[]; folder: string }>()(noParams),
+  'models.import': method<InstalledModel>()(
+    z.strictObject({ path: filePath, copy: z.boolean().default(false) }),
+  ),
+  'models.remove': method<{ removed: boolean; fileDeleted: boolean }>()(z.strictObject({ path: filePath })),
+  'models.load': method<LoadedModel>()(z.strictObject({ path: filePath })),
+  'models.setDefault': method<{ defaultModel: string | null }>()(
+    z.strictObject({ path: filePath.nullable() }),
+  ),
+  'models.fit': method<FitEstimate>()(
+    z.strictObject({
+      path: filePath,
+      contextSize: z.int().min(64).max(limits.contextSize).optional(),
+      gpuLayers: z.int().min(0).max(limits.gpuLayers).optional(),
+    }),
+  ),
   /** Shows a model (or, without a path, the models folder) in the system's file manager. */
-  'models.reveal': z.strictObject({ path: filePath.optional() }),
+  'models.reveal': method<{ handledBy: 'desktop' | 'renderer'; path: string }>()(
+    z.strictObject({ path: filePath.optional() }),
+  ),
   /** Asks for a .gguf file with the system's dialog (desktop); browser mode types a path instead. */
-  'models.chooseFile': noParams,
+  'models.chooseFile': method<{ handledBy: 'desktop'; path: string | null } | { handledBy: 'renderer' }>()(
+    noParams,
+  ),
+} satisfies Group<'models'>;
 
-  'downloads.list': noParams,
-  'downloads.start': z.strictObject({ catalogId: z.string().min(1).max(100) }),
-  'downloads.pause': z.strictObject({ id: z.string().min(1).max(100) }),
-  'downloads.resume': z.strictObject({ id: z.string().min(1).max(100) }),
-  'downloads.cancel': z.strictObject({ id: z.string().min(1).max(100) }),
+const downloadsMethods = {
+  'downloads.list': method<{ downloads: DownloadState[]; hasToken: boolean }>()(noParams),
+  'downloads.start': method<DownloadState>()(z.strictObject({ catalogId: z.string().min(1).max(100) })),
+  'downloads.pause': method<{ paused: boolean }>()(downloadId),
+  'downloads.resume': method<DownloadState>()(downloadId),
+  'downloads.cancel': method<{ cancelled: boolean }>()(downloadId),
   /** A Hugging Face token for gated repositories (kept locally, never sent back to the page). */
-  'downloads.setToken': z.strictObject({ token: z.string().trim().max(200).nullable() }),
+  'downloads.setToken': method<{ hasToken: boolean }>()(
+    z.strictObject({ token: z.string().trim().max(200).nullable() }),
+  ),
+} satisfies Group<'downloads'>;
 
-  'problems.list': noParams,
+const tutorMethods = {
+  'problems.list': method<ProblemSummary[]>()(noParams),
   /** A bank problem, or a practice variant of one (`id~seed`). */
-  'problems.get': z.strictObject({ id: problemId }),
+  'problems.get': method<Problem>()(z.strictObject({ id: problemId })),
   /** A practice variant with new numbers; without a seed, a random one. */
-  'problems.variant': z.strictObject({
-    id: problemId,
-    seed: z
-      .int()
-      .min(0)
-      .max(2 ** 31 - 1)
-      .optional(),
-  }),
+  'problems.variant': method<Problem>()(
+    z.strictObject({
+      id: problemId,
+      seed: z
+        .int()
+        .min(0)
+        .max(2 ** 31 - 1)
+        .optional(),
+    }),
+  ),
   /** The deterministic checker alone, e.g. while a solution is typed. */
-  'tutor.checkLines': z.strictObject({
-    text: z.string().max(limits.solutionChars),
-    problemId: problemId.optional(),
-  }),
-
+  'tutor.checkLines': method<CheckReport>()(
+    z.strictObject({
+      text: z.string().max(limits.solutionChars),
+      problemId: problemId.optional(),
+    }),
+  ),
   /** A new tutor session on a bank problem (or variant), or on a problem the user typed. */
-  'tutor.start': z.union([
-    z.strictObject({ problemId }),
-    z.strictObject({ statement: messageText(limits.problemChars) }),
-  ]),
-  'tutor.get': z.strictObject({ conversationId: id }),
-  'tutor.solve': z.strictObject({ conversationId: id }),
+  'tutor.start': method<TutorSession>()(
+    z.union([z.strictObject({ problemId }), z.strictObject({ statement: messageText(limits.problemChars) })]),
+  ),
+  'tutor.get': method<TutorSession>()(z.strictObject({ conversationId: id })),
+  'tutor.solve': method<ChatStarted>()(z.strictObject({ conversationId: id })),
   /** The next hint on the ladder, or `level` again (at most one above the highest shown). */
-  'tutor.hint': z.strictObject({ conversationId: id, level: z.int().min(1).max(4).optional() }),
-  'tutor.checkAnswer': z.strictObject({ conversationId: id, answer: messageText(limits.answerChars) }),
+  'tutor.hint': method<ChatStarted>()(
+    z.strictObject({ conversationId: id, level: z.int().min(1).max(4).optional() }),
+  ),
+  'tutor.checkAnswer': method<TutorAnswerCheck>()(
+    z.strictObject({ conversationId: id, answer: messageText(limits.answerChars) }),
+  ),
+} satisfies Group<'problems' | 'tutor'>;
 
-  'mistakes.check': z.strictObject({
-    problem: messageText(limits.problemChars),
-    solution: messageText(limits.solutionChars),
-    problemId: problemId.optional(),
-  }),
-  'mistakes.get': z.strictObject({ conversationId: id }),
+const mistakesMethods = {
+  'mistakes.check': method<MistakeCheck>()(
+    z.strictObject({
+      problem: messageText(limits.problemChars),
+      solution: messageText(limits.solutionChars),
+      problemId: problemId.optional(),
+    }),
+  ),
+  'mistakes.get': method<MistakeCheck>()(z.strictObject({ conversationId: id })),
   /** Runs the model's analysis again (after a failure, a stop or a restart). */
-  'mistakes.analyse': z.strictObject({ conversationId: id }),
-  'mistakes.stop': z.strictObject({ conversationId: id }),
+  'mistakes.analyse': method<MistakeCheck>()(z.strictObject({ conversationId: id })),
+} satisfies Group<'mistakes'>;
 
-  'settings.get': noParams,
-  'settings.update': settingsPatchSchema.strict(),
+const settingsMethods = {
+  'settings.get': method<AppSettings>()(noParams),
+  'settings.update': method<AppSettings>()(settingsPatchSchema.strict()),
+} satisfies Group<'settings'>;
 
-  'store.status': noParams,
-  'store.backup': z.strictObject({ path: filePath }),
-  'store.restore': z.strictObject({ path: filePath }),
+const storeMethods = {
+  'store.status': method<StoreStatus>()(noParams),
+  'store.backup': method<{ path: string; bytes: number }>()(z.strictObject({ path: filePath })),
+  'store.restore': method<{ movedTo: string }>()(z.strictObject({ path: filePath })),
+} satisfies Group<'store'>;
+
+/**
+ * Every method of the contract. A spread would let a later group silently replace an earlier group's
+ * method of the same name; that cannot happen because each group is held (`satisfies Group<…>`) to
+ * namespaces of its own, and no namespace belongs to two groups.
+ */
+const methods = {
+  ...appMethods,
+  ...engineMethods,
+  ...chatMethods,
+  ...answersMethods,
+  ...conversationsMethods,
+  ...searchMethods,
+  ...notesMethods,
+  ...modelsMethods,
+  ...downloadsMethods,
+  ...tutorMethods,
+  ...mistakesMethods,
+  ...settingsMethods,
+  ...storeMethods,
 };
+
+// ---------------------------------------------------------------------------------------------------------
+// Derived from `methods`
+
+export type Method = keyof typeof methods;
+
+/** Each method's parameter schema, the object main validates requests against. */
+export const requestSchemas = Object.fromEntries(
+  Object.entries(methods).map(([name, spec]) => [name, spec.params]),
+) as { [M in keyof typeof methods]: (typeof methods)[M]['params'] };
+
+/** What each request resolves to. */
+export type Results = { [M in keyof typeof methods]: (typeof methods)[M][typeof resultType] };
+
+/** Parameters as the caller writes them (defaults may be omitted). */
+export type Params<M extends Method> = z.input<(typeof requestSchemas)[M]>;
+/** Parameters as a handler receives them: validated, defaults filled in. */
+export type ValidParams<M extends Method> = z.output<(typeof requestSchemas)[M]>;
+export type Result<M extends Method> = Results[M];
+
+// There is no completeness check between schemas and results any more: each method declares both at once,
+// so one cannot exist without the other.
 
 /**
  * Methods only tests call: they drive the engine beneath the chat service (load a file by path, generate
@@ -239,113 +397,46 @@ export const testSurfaceMethods = [
   'engine.load',
   'engine.cancelLoad',
   'engine.generate',
-  'engine.stop',
   'engine.countTokens',
-] as const satisfies readonly (keyof typeof requestSchemas)[];
+] as const satisfies readonly Method[];
 
-/** What each request resolves to. */
-export interface Results {
-  'app.info': AppInfo;
-  'diagnostics.ping': PingStarted;
-  'engine.status': EngineState;
-  'engine.load': LoadedModel;
-  'engine.cancelLoad': { cancelled: boolean };
-  'engine.unload': { unloaded: boolean };
-  'engine.generate': { requestId: string; queuePosition: number };
-  'engine.stop': { stopped: boolean };
-  'engine.countTokens': { tokens: number | null };
-  'chat.send': ChatStarted;
-  'chat.edit': ChatStarted;
-  'chat.regenerate': ChatStarted;
-  'chat.continue': ChatStarted;
-  'chat.stop': { stopped: boolean };
-  'chat.running': RunningAnswer[];
-  'chat.switchBranch': ConversationDetail;
-  'chat.deleteMessage': ConversationDetail;
-  'chat.contextUsage': ContextUsage | null;
-  'conversations.list': { items: ConversationSummary[]; nextCursor: string | null };
-  'conversations.get': ConversationDetail;
-  'conversations.rename': ConversationSummary;
-  'conversations.pin': ConversationSummary;
-  'conversations.delete': { deleted: number };
-  'conversations.restore': { restored: number };
-  'conversations.export': { fileName: string; mimeType: string; content: string };
-  'conversations.import': ConversationSummary;
-  'search.query': SearchHit[];
-  'notes.list': Note[];
-  'notes.create': Note;
-  'notes.update': Note;
-  'notes.delete': { deleted: boolean };
-  'app.openExternal': { handledBy: 'desktop' | 'renderer'; opened: boolean };
-  'app.revealLog': { handledBy: 'desktop' | 'renderer'; folder: string; file: string };
-  'models.catalog': CatalogItem[];
-  'models.list': { models: InstalledModel[]; folder: string };
-  'models.import': InstalledModel;
-  'models.remove': { removed: boolean; fileDeleted: boolean };
-  'models.load': LoadedModel;
-  'models.setDefault': { defaultModel: string | null };
-  'models.fit': FitEstimate;
-  'models.reveal': { handledBy: 'desktop' | 'renderer'; path: string };
-  'models.chooseFile': { handledBy: 'desktop'; path: string | null } | { handledBy: 'renderer' };
-  'downloads.list': { downloads: DownloadState[]; hasToken: boolean };
-  'downloads.start': DownloadState;
-  'downloads.pause': { paused: boolean };
-  'downloads.resume': DownloadState;
-  'downloads.cancel': { cancelled: boolean };
-  'downloads.setToken': { hasToken: boolean };
-  'problems.list': ProblemSummary[];
-  'problems.get': Problem;
-  'problems.variant': Problem;
-  'tutor.checkLines': CheckReport;
-  'tutor.start': TutorSession;
-  'tutor.get': TutorSession;
-  'tutor.solve': ChatStarted;
-  'tutor.hint': ChatStarted;
-  'tutor.checkAnswer': TutorAnswerCheck;
-  'mistakes.check': MistakeCheck;
-  'mistakes.get': MistakeCheck;
-  'mistakes.analyse': MistakeCheck;
-  'mistakes.stop': { stopped: boolean };
-  'settings.get': AppSettings;
-  'settings.update': AppSettings;
-  'store.status': StoreStatus;
-  'store.backup': { path: string; bytes: number };
-  'store.restore': { movedTo: string };
-}
+/**
+ * Methods whose result starts an answer (it carries the conversation's id): the connection that called one
+ * follows that conversation's answers from then on.
+ */
+export const answerStartingMethods = [
+  'chat.send',
+  'chat.edit',
+  'chat.regenerate',
+  'chat.continue',
+  'tutor.solve',
+  'tutor.hint',
+  'mistakes.check',
+  'mistakes.analyse',
+] as const satisfies readonly Method[];
 
-/** Events pushed by the backend to every connected renderer. */
+// ---------------------------------------------------------------------------------------------------------
+// Events
+
+/** Events about one conversation's answer: sent only to the connections that follow it. */
+export const followedEvents = ['answer.started', 'answer.delta', 'answer.ended'] as const;
+
+/** Events pushed by the backend: to every connection, except `followedEvents` (to the followers only). */
 export interface Events {
   'app.command': AppCommand;
   'diagnostics.ping': PingEvent;
   'llama.runtime': LlamaRuntimeStatus;
   'engine.state': EngineState;
-  'generation.started': GenerationStarted;
-  'generation.delta': GenerationDelta;
-  'generation.done': GenerationDone;
-  /** An answer started (`streaming`) or ended in a conversation. */
-  'chat.answer': AnswerEnded;
+  /** An answer was accepted or moved up the queue; its text streams as deltas until it ends. */
+  'answer.started': AnswerStarted;
+  'answer.delta': AnswerDelta;
+  'answer.ended': AnswerEnded;
   /** Conversations were created, renamed, pinned, deleted or answered: lists should refresh. */
   'conversations.changed': { ids: number[] };
   'settings.changed': AppSettings;
   'downloads.changed': DownloadState[];
   /** Installed models were added, removed or changed (default, last used). */
   'models.changed': Record<string, never>;
-  /** A mistake check's analysis is being written (tokens so far), or has ended (`mistakes.get` to read it). */
-  'mistakes.progress': AnalysisProgress;
-  'mistakes.ended': { conversationId: number };
 }
 
-export type Method = keyof typeof requestSchemas;
 export type EventName = keyof Events;
-/** Parameters as the caller writes them (defaults may be omitted). */
-export type Params<M extends Method> = z.input<(typeof requestSchemas)[M]>;
-/** Parameters as a handler receives them: validated, defaults filled in. */
-export type ValidParams<M extends Method> = z.output<(typeof requestSchemas)[M]>;
-export type Result<M extends Method> = Results[M];
-
-// Compile-time check: every request has a result type and every result type has a request.
-type SameKeys<A, B> = [Exclude<keyof A, keyof B>, Exclude<keyof B, keyof A>] extends [never, never]
-  ? true
-  : never;
-const contractIsComplete: SameKeys<typeof requestSchemas, Results> = true;
-void contractIsComplete;

@@ -222,10 +222,3 @@ export interface MistakeCheck {
   findings: CheckReport;
   analysis: AnalysisState;
 }
-
-/** Progress of a running analysis (the JSON is not shown until it is complete and checked). */
-export interface AnalysisProgress {
-  conversationId: number;
-  outputTokens: number;
-  text: string;
-}

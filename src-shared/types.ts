@@ -145,14 +145,6 @@ export interface GenerationStarted {
   droppedTurns: number;
 }
 
-export interface GenerationDelta {
-  requestId: string;
-  text: string;
-  /** Tokens generated so far, and milliseconds since the request started: live speed for the UI. */
-  outputTokens: number;
-  elapsedMs: number;
-}
-
 export interface GenerationDone {
   requestId: string;
   /** The whole answer (streamed deltas concatenate to it, up to trailing whitespace). */
@@ -277,28 +269,54 @@ export interface RegisteredModel {
 }
 
 /** An answer being written into a conversation. */
-export interface ActiveAnswer {
+/** An answer a conversation is being given: the assistant message it is written into. */
+export interface AnswerRef {
   conversationId: number;
   messageId: number;
-  requestId: string;
 }
 
-/** An answer being written, with its text so far (to pick up the stream after a reload: TEST-CATALOG C4). */
-export interface RunningAnswer extends ActiveAnswer {
+/**
+ * An answer was accepted, or its place in the engine's queue changed: `queuePosition` requests are ahead of
+ * it (0: the model is on it, reading the prompt or writing).
+ */
+export interface AnswerStarted extends AnswerRef {
+  queuePosition: number;
+}
+
+/** New text of an answer being written, with live figures measured by the engine since it began. */
+export interface AnswerDelta extends AnswerRef {
+  text: string;
+  /** The text so far is replaced by `text` (a structured answer that failed its check is written again). */
+  restart: boolean;
+  /** Tokens written so far, milliseconds since the model began on it, and to its first token. */
+  outputTokens: number;
+  elapsedMs: number;
+  firstTokenMs: number | null;
+}
+
+/** An answer ended; what was saved is read back from the store. */
+export interface AnswerEnded extends AnswerRef {
+  status: Exclude<MessageStatus, 'streaming'>;
+  stats: MessageStats | null;
+  error: string | null;
+}
+
+/** An answer being written, with its text and figures so far (to follow it after a reload: TEST-CATALOG C4). */
+export interface RunningAnswer extends AnswerRef {
   content: string;
+  queuePosition: number;
+  outputTokens: number;
+  elapsedMs: number;
+  firstTokenMs: number | null;
 }
 
 /** What starting an answer created. */
-export interface ChatStarted extends ActiveAnswer {
+export interface ChatStarted extends AnswerRef {
   /** The user message it answers (new for send and edit; the existing one for regenerate and continue). */
   userMessageId: number;
   /** The text the answer starts with: what is continued, or the start a prompt template primes. */
   answerStart: string;
-}
-
-/** An answer that ended, as announced by the `chat.answer` event. */
-export interface AnswerEnded extends ActiveAnswer {
-  status: MessageStatus;
+  queuePosition: number;
 }
 
 /** How much of the model's context a conversation takes, to warn before older turns drop out. */

@@ -15,6 +15,8 @@ export interface RunningWebHost {
   /** False once the host process has exited, for whatever reason. */
   isRunning(): boolean;
   stop(): Promise<void>;
+  /** Kills the host at once (SIGKILL): no shutdown, nothing flushed, as when it crashes. */
+  kill(): Promise<void>;
 }
 
 /**
@@ -57,18 +59,19 @@ export async function startWebHost(
     dataDir,
     output: () => output,
     isRunning: () => child.exitCode === null && child.signalCode === null,
-    stop: () => stopChild(child),
+    stop: () => stopChild(child, 'SIGTERM'),
+    kill: () => stopChild(child, 'SIGKILL'),
   };
 }
 
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return Promise.resolve();
+function stopChild(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
     child.once('exit', () => {
       clearTimeout(timer);
       resolve();
     });
-    child.kill('SIGTERM');
+    child.kill(signal);
   });
 }

@@ -50,25 +50,45 @@ test('sends a message and streams the answer into a new conversation', async ({ 
 });
 
 test('stops mid-answer with Esc, keeps the partial text, and continues it', async ({ app, webHost }) => {
-  await prepare(webHost, 4000);
-  await app.getByRole('link', { name: 'Chat' }).click();
-  await app.getByRole('button', { name: /New chat/ }).click();
-  await ask(app, 'Tell me everything (stop me)');
-  await expect(answers(app).last().locator('.markdown')).not.toBeEmpty();
-  await app.keyboard.press('Escape');
-  await expect(answers(app).last()).toHaveAttribute('data-status', 'stopped');
-  await expect(answers(app).last()).toContainText('Stopped.');
-  const partial = (await answers(app).last().locator('.markdown').textContent()) ?? '';
-  expect(partial.length).toBeGreaterThan(0);
+  // The slow model: on the fast one a continuation fills the context before Stop can be clicked.
+  await hostCall(webHost, 'engine.load', { path: slowEndlessTestModel() });
+  try {
+    await prepare(webHost, 4000);
+    await app.getByRole('link', { name: 'Chat' }).click();
+    await app.getByRole('button', { name: /New chat/ }).click();
+    await ask(app, 'Tell me everything (stop me)');
+    await expect(answers(app).last().locator('.markdown')).not.toBeEmpty();
+    await app.keyboard.press('Escape');
+    await expect(answers(app).last()).toHaveAttribute('data-status', 'stopped');
+    await expect(answers(app).last()).toContainText('Stopped.');
+    // Compared as saved: random text renders differently as Markdown once more follows it.
+    const savedAnswer = async () => {
+      const { items } = await hostCall<{ items: { id: number }[] }>(webHost, 'conversations.list', {
+        limit: 1,
+      });
+      const detail = await hostCall<{ messages: { content: string }[] }>(webHost, 'conversations.get', {
+        id: items[0]!.id,
+      });
+      return detail.messages.at(-1)!.content;
+    };
+    const partial = await savedAnswer();
+    expect(partial.length).toBeGreaterThan(0);
+    const shownLength = ((await answers(app).last().locator('.markdown').textContent()) ?? '').length;
 
-  await hostCall(webHost, 'settings.update', { maxTokens: 4000 });
-  await answers(app).last().getByRole('button', { name: 'Continue' }).click();
-  await expect(answers(app).last()).toHaveAttribute('data-status', 'streaming');
-  await app.getByRole('button', { name: 'Stop (Esc)' }).click();
-  await expect(answers(app).last()).toHaveAttribute('data-status', 'stopped');
-  const continued = (await answers(app).last().locator('.markdown').textContent()) ?? '';
-  expect(continued.startsWith(partial.slice(0, 20))).toBe(true);
-  expect(continued.length).toBeGreaterThan(partial.length);
+    await answers(app).last().getByRole('button', { name: 'Continue' }).click();
+    await expect(answers(app).last()).toHaveAttribute('data-status', 'streaming');
+    // The continuation streams after the kept text.
+    await expect
+      .poll(async () => ((await answers(app).last().locator('.markdown').textContent()) ?? '').length)
+      .toBeGreaterThan(shownLength);
+    await app.getByRole('button', { name: 'Stop (Esc)' }).click();
+    await expect(answers(app).last()).toHaveAttribute('data-status', 'stopped');
+    const continued = await savedAnswer();
+    expect(continued.startsWith(partial)).toBe(true);
+    expect(continued.length).toBeGreaterThan(partial.length);
+  } finally {
+    await hostCall(webHost, 'engine.load', { path: endlessTestModel() });
+  }
 });
 
 test('regenerates, edits and switches between the versions', async ({ app, webHost }) => {
@@ -114,7 +134,8 @@ test('renames, pins, deletes with undo, and deletes several at once', async ({ a
   await item('Alpha topic').getByRole('button', { name: 'Rename' }).click();
   await app.getByRole('textbox', { name: 'Conversation title' }).fill('Renamed alpha');
   await app.getByRole('textbox', { name: 'Conversation title' }).press('Enter');
-  await expect(item('Renamed alpha')).toBeVisible();
+  // A rename is a change, so it moves to the top: hover once it is there, not where it was.
+  await expect(sidebar.getByTestId('conversation-item').first()).toContainText('Renamed alpha');
 
   await item('Renamed alpha').hover();
   await item('Renamed alpha').getByRole('button', { name: 'Pin' }).click();
@@ -178,29 +199,6 @@ test('keeps the history across a reload', async ({ app, webHost }) => {
   await expect(app.getByTestId('message-user').filter({ hasText: 'Survive a reload' })).toBeVisible();
   expect(await answers(app).last().locator('.markdown').innerHTML()).toBe(answer);
   await expect(app.getByTestId('conversation-list')).toContainText('Survive a reload');
-});
-
-test('picks up an answer still streaming after a reload (C4)', async ({ app, webHost }) => {
-  // A slower model and the longest answer, so it is still streaming once the page has reloaded.
-  await hostCall(webHost, 'engine.load', { path: slowEndlessTestModel() });
-  await prepare(webHost, 4000);
-  await app.getByRole('link', { name: 'Chat' }).click();
-  await app.getByRole('button', { name: /New chat/ }).click();
-  await ask(app, 'Long answer across a reload');
-  await expect(answers(app).last().locator('.markdown')).not.toBeEmpty();
-  const shownBefore = (await answers(app).last().locator('.markdown').textContent()) ?? '';
-  await app.reload();
-  // The same answer, still growing after the reload, and still under the page's control.
-  await expect(answers(app).last()).toHaveAttribute('data-status', 'streaming');
-  const text = async () => (await answers(app).last().locator('.markdown').textContent()) ?? '';
-  const afterReload = (await text()).length;
-  await expect.poll(async () => (await text()).length).toBeGreaterThan(afterReload);
-  // Rendered Markdown can regroup as text arrives (a trailing line break goes); the first words stay.
-  expect((await text()).startsWith(shownBefore.trim().slice(0, 10))).toBe(true);
-  await app.keyboard.press('Escape');
-  await expect(answers(app).last()).toHaveAttribute('data-status', 'stopped');
-  await expect(app.getByTestId('message-stats').last()).toContainText('stopped');
-  await hostCall(webHost, 'engine.load', { path: endlessTestModel() });
 });
 
 test('refuses empty and oversized messages in the composer (I3, I14)', async ({ app, webHost }) => {

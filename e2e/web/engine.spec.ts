@@ -6,7 +6,7 @@ import { installPageRpc, pageCall, pageEvents } from '../support/page-rpc';
 import { endlessTestModel } from '../support/test-models';
 
 // The real engine behind the web host: the generated Phi-2 model through node-llama-cpp, driven over the
-// contract from the page.
+// contract from the page (a script's own connection: it follows the answers it starts).
 test.describe.configure({ mode: 'serial' });
 
 test('loads the test model through the contract and streams an answer into the page', async ({ app }) => {
@@ -15,59 +15,67 @@ test('loads the test model through the contract and streams an answer into the p
   expect(loaded).toMatchObject({ ok: true, result: { backend: 'cpu', contextSize: 2048 } });
   await expect(app.getByTestId('model-status')).toHaveText(/Phidesk test model .*\(F32\)/);
 
-  const started = await pageCall(app, 'engine.generate', {
-    messages: [{ role: 'user', content: 'What is a newton?' }],
-    maxTokens: 40,
-    sampling: { seed: 5 },
+  const started = await pageCall(app, 'chat.send', {
+    text: 'What is a newton?',
+    settings: { maxTokens: 40, sampling: { seed: 5 } },
   });
   expect(started).toMatchObject({ ok: true, result: { queuePosition: 0 } });
-  const requestId = (started.result as { requestId: string }).requestId;
+  const { conversationId, messageId } = started.result as { conversationId: number; messageId: number };
 
-  await expect.poll(async () => (await pageEvents(app, 'generation.done')).length).toBe(1);
-  const [done] = (await pageEvents(app, 'generation.done')) as {
-    payload: { requestId: string; text: string; stopReason: string };
+  await expect.poll(async () => (await pageEvents(app, 'answer.ended')).length).toBe(1);
+  const [ended] = (await pageEvents(app, 'answer.ended')) as {
+    payload: { messageId: number; status: string; stats: { stopReason: string } };
   }[];
-  const deltas = (await pageEvents(app, 'generation.delta')) as {
-    payload: { requestId: string; text: string };
+  const deltas = (await pageEvents(app, 'answer.delta')) as {
+    payload: { conversationId: number; messageId: number; text: string };
   }[];
-  expect(done!.payload).toMatchObject({ requestId, stopReason: 'max_tokens' });
+  expect(ended!.payload).toMatchObject({
+    messageId,
+    status: 'complete',
+    stats: { stopReason: 'max_tokens' },
+  });
   expect(deltas.length).toBeGreaterThan(0);
-  expect(deltas.every((delta) => delta.payload.requestId === requestId)).toBe(true);
+  expect(deltas.every((delta) => delta.payload.messageId === messageId)).toBe(true);
+  const saved = await pageCall(app, 'conversations.get', { id: conversationId });
+  const answer = (saved.result as { messages: { id: number; content: string }[] }).messages.find(
+    (message) => message.id === messageId,
+  );
   expect(
     deltas
       .map((delta) => delta.payload.text)
       .join('')
       .trimEnd(),
-  ).toBe(done!.payload.text);
+  ).toBe(answer!.content);
 });
 
 test('refuses empty and whitespace-only messages in main, with no model call (I3)', async ({ app }) => {
   await installPageRpc(app);
-  for (const content of ['', '   \n\t ', ' '.repeat(1024 * 1024)]) {
-    const outcome = await pageCall(app, 'engine.generate', { messages: [{ role: 'user', content }] });
+  for (const text of ['', '   \n\t ', ' '.repeat(1024 * 1024)]) {
+    expect(await pageCall(app, 'chat.send', { text })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_input' },
+    });
+    const outcome = await pageCall(app, 'engine.generate', { messages: [{ role: 'user', content: text }] });
     expect(outcome).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
   }
-  expect(await pageEvents(app, 'generation.started')).toEqual([]);
+  expect(await pageEvents(app, 'answer.started')).toEqual([]);
 });
 
 test('stops an answer from the page and keeps the partial text (C2)', async ({ app }) => {
   await installPageRpc(app);
-  const started = await pageCall(app, 'engine.generate', {
-    messages: [{ role: 'user', content: 'Keep going.' }],
-    maxTokens: 4000,
-  });
-  const requestId = (started.result as { requestId: string }).requestId;
-  await expect.poll(async () => (await pageEvents(app, 'generation.delta')).length).toBeGreaterThan(0);
-  expect(await pageCall(app, 'engine.stop', { requestId })).toMatchObject({
+  const started = await pageCall(app, 'chat.send', { text: 'Keep going.', settings: { maxTokens: 4000 } });
+  const { conversationId, messageId } = started.result as { conversationId: number; messageId: number };
+  await expect.poll(async () => (await pageEvents(app, 'answer.delta')).length).toBeGreaterThan(0);
+  expect(await pageCall(app, 'answers.stop', { conversationId })).toMatchObject({
     ok: true,
     result: { stopped: true },
   });
-  await expect.poll(async () => (await pageEvents(app, 'generation.done')).length).toBe(1);
-  const [done] = (await pageEvents(app, 'generation.done')) as {
-    payload: { stopReason: string; stats: { outputTokens: number } };
+  await expect.poll(async () => (await pageEvents(app, 'answer.ended')).length).toBe(1);
+  const [ended] = (await pageEvents(app, 'answer.ended')) as {
+    payload: { messageId: number; status: string; stats: { outputTokens: number } };
   }[];
-  expect(done!.payload.stopReason).toBe('user_stop');
-  expect(done!.payload.stats.outputTokens).toBeGreaterThan(0);
+  expect(ended!.payload).toMatchObject({ messageId, status: 'stopped' });
+  expect(ended!.payload.stats.outputTokens).toBeGreaterThan(0);
 });
 
 test('a bad model file gets a typed error and the loaded model stays (M2)', async ({ app }) => {

@@ -14,7 +14,7 @@ test('a restarted host takes the open page back: same address, same session, no 
     const addressBefore = page.url();
 
     await first.stop();
-    await expect(page.getByTestId('connection-status')).not.toHaveText('Connected');
+    await expect(page.getByTestId('connection-status')).toHaveText('Connection lost — reconnecting…');
 
     // Started again on its data folder: it reuses the port and the session secret it kept there.
     second = await startWebHost({ dataDir: first.dataDir, port: first.port });

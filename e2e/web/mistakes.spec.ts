@@ -4,7 +4,7 @@
  */
 import { expect, test } from '../fixtures';
 import { hostCall } from '../support/host-rpc';
-import { endlessTestModel } from '../support/test-models';
+import { endlessTestModel, slowEndlessTestModel } from '../support/test-models';
 import type { Page } from '@playwright/test';
 
 test.describe.configure({ mode: 'serial' });
@@ -78,25 +78,58 @@ test('the skier example: the checker passes the arithmetic, the model analyses, 
   await expect(app.getByTestId('conversation-item').first()).toContainText('Check:');
 });
 
-test('an analysis waiting behind another answer can be stopped, then run again', async ({ app, webHost }) => {
-  // Keep the engine busy, so the analysis waits in the queue (a real check on the test model is too quick to catch).
-  const busy = await hostCall<{ requestId: string }>(webHost, 'engine.generate', {
-    messages: [{ role: 'user', content: 'Write at length.' }],
-    maxTokens: 4000,
-  });
+test('an analysis waiting behind another answer can be cancelled, then run again', async ({
+  app,
+  webHost,
+}) => {
+  // Keep the engine busy with a long chat answer, so the analysis waits in the queue (a real check on the
+  // test model is too quick to catch).
+  await hostCall(webHost, 'settings.update', { maxTokens: 4000 });
+  const busy = await hostCall<{ conversationId: number }>(webHost, 'chat.send', { text: 'Write at length.' });
   await newCheck(app);
   await problem(app).fill('A 10 N force acts on a 2 kg mass. What is its acceleration?');
   await solution(app).fill('a = F/m\na = 10 N / 2 kg = 5 m/s^2');
   await app.getByRole('button', { name: 'Check this solution' }).click();
-  await expect(app.getByTestId('analysis')).toHaveAttribute('data-status', 'running');
-  await expect(app.getByRole('status').filter({ hasText: 'Analysing' })).toBeVisible();
+  const analysis = app.getByTestId('analysis');
+  await expect(analysis).toHaveAttribute('data-status', 'running');
+  await expect(analysis.getByTestId('answer-queued')).toHaveText(/Waiting for the model \(1 ahead\)/);
+  await expect(analysis.getByRole('button', { name: 'Cancel' })).toBeVisible();
   await app.keyboard.press('Escape');
-  await expect(app.getByTestId('analysis')).toHaveAttribute('data-status', 'stopped');
-  await hostCall(webHost, 'engine.stop', { requestId: busy.requestId });
+  await expect(analysis).toHaveAttribute('data-status', 'stopped');
+  await hostCall(webHost, 'answers.stop', { conversationId: busy.conversationId });
+  await hostCall(webHost, 'settings.update', { maxTokens: 512 });
 
   await app.getByRole('button', { name: /Analyse again/ }).click();
-  await expect(app.getByTestId('analysis')).toHaveAttribute('data-status', 'done', { timeout: 120_000 });
+  await expect(analysis).toHaveAttribute('data-status', 'done', { timeout: 120_000 });
   const steps = app.getByRole('list', { name: 'Steps' }).getByTestId('checked-line');
   await expect(steps).toHaveCount(2);
   await expect(steps.nth(1)).toHaveAttribute('data-status', 'ok');
+});
+
+test('while the analysis is written, its JSON so far and its tokens show; Stop ends it', async ({
+  app,
+  webHost,
+}) => {
+  // The slow model, so the analysis is still being written when it is looked at.
+  await hostCall(webHost, 'engine.load', { path: slowEndlessTestModel() });
+  try {
+    await newCheck(app);
+    await problem(app).fill('A 10 N force acts on a 2 kg mass. What is its acceleration?');
+    await solution(app).fill('a = F/m\na = 10 N / 2 kg = 6 m/s^2');
+    await app.getByRole('button', { name: 'Check this solution' }).click();
+    const analysis = app.getByTestId('analysis');
+    await expect(analysis).toHaveAttribute('data-status', 'running');
+    await expect(analysis.getByRole('status')).toHaveText(/Analysing… \d+ tokens/);
+    const preview = analysis.getByTestId('analysis-preview');
+    await expect(preview).toContainText('{');
+    const tokens = async () =>
+      Number(/(\d+) tokens/.exec((await analysis.getByRole('status').textContent()) ?? '')?.[1]);
+    const first = await tokens();
+    await expect.poll(tokens).toBeGreaterThan(first);
+    await analysis.getByRole('button', { name: 'Stop' }).click();
+    await expect(analysis).toHaveAttribute('data-status', 'stopped');
+    await expect(preview).toHaveCount(0);
+  } finally {
+    await hostCall(webHost, 'engine.load', { path: endlessTestModel() });
+  }
 });

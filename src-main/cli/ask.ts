@@ -75,7 +75,7 @@ export async function ask(args: string[]): Promise<number> {
           sampling: Object.fromEntries(Object.entries(sampling).filter(([, value]) => value !== undefined)),
           maxTokens,
         },
-        { onDelta: (text) => process.stdout.write(text) },
+        { onDelta: ({ text }) => process.stdout.write(text) },
       ).done,
   );
   process.stdout.write('\n');

@@ -8,6 +8,8 @@ import path from 'node:path';
 import { AppError, isAppError } from '../../src-shared/errors';
 import type { Result } from '../../src-shared/rpc';
 import type { AppInfo, HostKind, StoreStatus } from '../../src-shared/types';
+import { AnswerService } from './answers/answer-service';
+import { answerHandlers } from './answers/handlers';
 import { ChatService } from './chat/chat-service';
 import { chatHandlers } from './chat/handlers';
 import { diagnosticsHandlers } from './diagnostics/handlers';
@@ -63,6 +65,7 @@ export interface Core {
   /** Null when the history database could not be opened; storeStatus says why. */
   store: Store | null;
   storeStatus: StoreStatus;
+  answers: AnswerService | null;
   chat: ChatService | null;
   models: ModelsService | null;
   tutor: TutorService | null;
@@ -82,25 +85,31 @@ export function createCore(options: CoreOptions): Core {
   const sqlite = sqliteVersion(options.sqliteBinding);
   const { store, status: storeStatus } = openStore(path.join(options.dataDir, databaseFileName), options);
   const settings = store ? new SettingsService(store, bus) : null;
+  const answers = store ? new AnswerService({ store, engine, bus, log: options.log }) : null;
   const chat =
-    store && settings
-      ? new ChatService({ store, engine, bus, log: options.log, defaults: () => settings.chatDefaults() })
+    store && settings && answers
+      ? new ChatService({ store, engine, answers, defaults: () => settings.chatDefaults() })
       : null;
 
   const bank = loadProblemBank(path.join(options.resourcesDir, 'problems'));
   const prompts = PromptLibrary.load(options.resourcesDir);
   const tutor = store && chat ? new TutorService({ store, chat, bank, prompts }) : null;
-  const mistakes = store ? new MistakeService({ store, engine, bank, prompts, bus, log: options.log }) : null;
+  const mistakes =
+    store && answers ? new MistakeService({ store, engine, answers, bank, prompts, bus }) : null;
 
   const unavailable = () =>
     new AppError(
       'unavailable',
       `History is unavailable: ${storeStatus.error?.message ?? 'the database did not open'}`,
     );
-  const requireStore = () => {
-    if (!store) throw unavailable();
-    return store;
-  };
+  /** A service that exists only with the history database: its getter throws `unavailable` without it. */
+  const required =
+    <T>(service: T | null) =>
+    (): T => {
+      if (!service) throw unavailable();
+      return service;
+    };
+  const requireStore = required(store);
   const models =
     store && settings
       ? new ModelsService({
@@ -117,26 +126,12 @@ export function createCore(options: CoreOptions): Core {
           ...options.downloads,
         })
       : null;
-  const requireModels = () => {
-    if (!models) throw unavailable();
-    return models;
-  };
-  const requireSettings = () => {
-    if (!settings) throw unavailable();
-    return settings;
-  };
-  const requireChat = () => {
-    if (!chat) throw unavailable();
-    return chat;
-  };
-  const requireTutor = () => {
-    if (!tutor) throw unavailable();
-    return tutor;
-  };
-  const requireMistakes = () => {
-    if (!mistakes) throw unavailable();
-    return mistakes;
-  };
+  const requireModels = required(models);
+  const requireSettings = required(settings);
+  const requireAnswers = required(answers);
+  const requireChat = required(chat);
+  const requireTutor = required(tutor);
+  const requireMistakes = required(mistakes);
 
   const appInfo = (): AppInfo => ({
     name: 'Phidesk',
@@ -162,9 +157,10 @@ export function createCore(options: CoreOptions): Core {
     'app.revealLog': () => revealLog(options),
     ...diagnosticsHandlers(diagnostics),
     ...engineHandlers(engine),
+    ...answerHandlers(requireAnswers),
     ...chatHandlers(requireChat, requireStore),
     ...storeHandlers(requireStore, bus, options.dataDir, async () => {
-      await Promise.all([chat?.settle(), mistakes?.settle()]);
+      await answers?.settle();
     }),
     ...modelHandlers(requireModels),
     ...tutorHandlers(bank, requireTutor, requireMistakes),
@@ -188,14 +184,14 @@ export function createCore(options: CoreOptions): Core {
     engine,
     store,
     storeStatus,
+    answers,
     chat,
     models,
     tutor,
     mistakes,
     ready,
     async dispose() {
-      chat?.shutdown();
-      mistakes?.shutdown();
+      answers?.shutdown();
       models?.downloads.dispose();
       diagnostics.dispose();
       await engine.dispose();

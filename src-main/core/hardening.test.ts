@@ -14,6 +14,7 @@ import type {
 } from '../../src-shared/types';
 import type { MistakeCheck } from '../../src-shared/tutor';
 import { ensureTestModel } from '../../scripts/test-model/ensure-test-model';
+import { answerEnded } from '../test-support/chat';
 import { testCoreOptions } from '../test-support/core';
 import { tempDir } from '../test-support/engine';
 import { createCore, type Core } from './create-core';
@@ -30,15 +31,7 @@ async function call<T>(method: string, params: unknown): Promise<T> {
 }
 
 function answered(messageId: number): Promise<AnswerEnded> {
-  return new Promise((resolve) => {
-    const off = core.bus.subscribe((name, payload) => {
-      const answer = payload as AnswerEnded;
-      if (name === 'chat.answer' && answer.messageId === messageId && answer.status !== 'streaming') {
-        off();
-        resolve(answer);
-      }
-    });
-  });
+  return answerEnded(core.bus, (answer) => answer.messageId === messageId);
 }
 
 function exported(overrides: {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { GenerationDone, GenerationStarted } from '../../src-shared/types';
 import { ensureTestModel } from '../../scripts/test-model/ensure-test-model';
 import type { TestModelOptions } from '../../scripts/test-model/phi2-test-model';
-import { Engine, type GenerateRequest } from '../core/engine/engine';
+import { Engine, type GenerateRequest, type GenerationHooks } from '../core/engine/engine';
 import { LlamaRuntime } from '../core/engine/llama-runtime';
 import { EventBus } from '../core/event-bus';
 import { createLogger } from '../core/log';
@@ -57,7 +57,7 @@ export async function generateAll(
   const deltas: string[] = [];
   let started: GenerationStarted | null = null;
   const handle = engine.generate(request, {
-    onDelta: (text) => deltas.push(text),
+    onDelta: ({ text }) => deltas.push(text),
     onStarted: (s) => (started = s),
   });
   return { done: await handle.done, deltas, started };
@@ -68,3 +68,18 @@ export function tempDir(prefix: string): string {
 }
 
 export const ask = (content: string): GenerateRequest => ({ messages: [{ role: 'user', content }] });
+
+/** One call of a request's hooks, tagged with the request it belongs to. */
+export type HookCall =
+  | { tag: string; hook: 'queued'; position: number }
+  | { tag: string; hook: 'started' }
+  | { tag: string; hook: 'delta'; text: string };
+
+/** Hooks that write each call into `calls`: across requests, their order shows what interleaved. */
+export function recordingHooks(calls: HookCall[], tag: string): GenerationHooks {
+  return {
+    onQueued: (position) => calls.push({ tag, hook: 'queued', position }),
+    onStarted: () => calls.push({ tag, hook: 'started' }),
+    onDelta: ({ text }) => calls.push({ tag, hook: 'delta', text }),
+  };
+}

@@ -1,10 +1,9 @@
 import path from 'node:path';
-import { createLogger } from '../core/log';
 import { MistakeService } from '../core/tutor/mistake-service';
 import { loadProblemBank, type ProblemBank } from '../core/tutor/problem-bank';
 import { PromptLibrary } from '../core/tutor/prompts';
 import { TutorService } from '../core/tutor/tutor-service';
-import { startTestChat, type TestChat } from './chat';
+import { answerEnded, startTestChat, type TestChat } from './chat';
 import { resourcesDir } from './core';
 
 export interface TestTutor extends TestChat {
@@ -25,10 +24,10 @@ export async function startTestTutor(): Promise<TestTutor> {
   const mistakes = new MistakeService({
     store: chat.store,
     engine: chat.engine,
+    answers: chat.answers,
     bank,
     prompts,
     bus: chat.bus,
-    log: createLogger('test', 'error'),
   });
   return {
     ...chat,
@@ -36,21 +35,8 @@ export async function startTestTutor(): Promise<TestTutor> {
     prompts,
     tutor,
     mistakes,
-    analysed: (conversationId) =>
-      new Promise((resolve) => {
-        const off = chat.bus.subscribe((name, payload) => {
-          if (
-            name === 'mistakes.ended' &&
-            (payload as { conversationId: number }).conversationId === conversationId
-          ) {
-            off();
-            resolve();
-          }
-        });
-      }),
-    dispose: async () => {
-      mistakes.shutdown();
-      await chat.dispose();
+    analysed: async (conversationId) => {
+      await answerEnded(chat.bus, (answer) => answer.conversationId === conversationId);
     },
   };
 }

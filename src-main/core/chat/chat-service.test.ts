@@ -1,9 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { GenerationStarted } from '../../../src-shared/types';
 import { startTestChat, type TestChat } from '../../test-support/chat';
 import type { ConversationSettings } from '../../../src-shared/types';
 import type { GenerateRequest } from '../engine/engine';
-import { createLogger } from '../log';
 import { Store } from '../store/store';
 import { ChatService } from './chat-service';
 
@@ -12,8 +11,7 @@ function withDefaults(t: TestChat, defaults: ConversationSettings): ChatService 
   return new ChatService({
     store: t.store,
     engine: t.engine,
-    bus: t.bus,
-    log: createLogger('test', 'error'),
+    answers: t.answers,
     defaults: () => defaults,
   });
 }
@@ -28,7 +26,7 @@ describe('chat: streaming into the store', () => {
   it('commits the question and a streaming answer row before generation starts', async () => {
     let atStart: { user: number; assistant: string } | null = null;
     const off = t.bus.subscribe((name) => {
-      if (name !== 'generation.started' || atStart) return;
+      if (name !== 'answer.started' || atStart) return;
       const conversation = t.store.conversations.list({ limit: 1 }).items[0]!;
       const messages = t.store.messages.all(conversation.id);
       atStart = {
@@ -52,15 +50,20 @@ describe('chat: streaming into the store', () => {
   });
 
   it('continues the same conversation with its history and reuses the KV cache', async () => {
+    // What the engine reports as each answer starts (the answer service passes on only its place in line).
     const starts: GenerationStarted[] = [];
-    const off = t.bus.subscribe(
-      (name, payload) => name === 'generation.started' && starts.push(payload as GenerationStarted),
+    const generate = t.engine.generate.bind(t.engine);
+    const spy = vi.spyOn(t.engine, 'generate').mockImplementation((request, hooks) =>
+      generate(request, {
+        ...hooks,
+        onStarted: (started) => (starts.push(started), hooks?.onStarted?.(started)),
+      }),
     );
     const first = t.chat.send({ text: 'Define energy.', settings });
     await t.answered(first.messageId);
     const second = t.chat.send({ conversationId: first.conversationId, text: 'And power?' });
     await t.answered(second.messageId);
-    off();
+    spy.mockRestore();
     // Everything up to the first answer is reused (with Phi-2, the answer too: see prompt-tokens.ts).
     expect(starts[1]!.reusedTokens).toBeGreaterThanOrEqual(starts[0]!.promptTokens);
     const branch = t.store.messages.branch(
@@ -73,7 +76,7 @@ describe('chat: streaming into the store', () => {
   it('stops an answer and keeps the partial text as stopped (C2)', async () => {
     const started = t.chat.send({ text: 'Go on at length.', settings: { maxTokens: 4000 } });
     await new Promise((resolve) => setTimeout(resolve, 150));
-    expect(t.chat.stop(started.conversationId)).toBe(true);
+    expect(t.answers.stop({ conversationId: started.conversationId })).toBe(true);
     expect((await t.answered(started.messageId)).status).toBe('stopped');
     const saved = t.store.messages.get(started.messageId);
     expect(saved.status).toBe('stopped');
@@ -86,7 +89,7 @@ describe('chat: streaming into the store', () => {
     expect(() => t.chat.send({ conversationId: started.conversationId, text: 'Another' })).toThrow(
       expect.objectContaining({ code: 'busy' }),
     );
-    t.chat.stop(started.conversationId);
+    t.answers.stop({ conversationId: started.conversationId });
     await t.answered(started.messageId);
   });
 
@@ -104,7 +107,7 @@ describe('chat: streaming into the store', () => {
     const other = await startTestChat();
     const started = other.chat.send({ text: 'Keep talking.', settings: { maxTokens: 4000 } });
     await new Promise((resolve) => setTimeout(resolve, 200));
-    other.chat.shutdown();
+    other.answers.shutdown();
     const saved = other.store.messages.get(started.messageId);
     expect(saved.status).toBe('interrupted');
     expect(saved.content.length).toBeGreaterThan(0);
@@ -156,7 +159,7 @@ describe('chat: branches', () => {
   it('continues a stopped answer from where it ended', async () => {
     const started = t.chat.send({ text: 'Count slowly.', settings: { maxTokens: 4000 } });
     await new Promise((resolve) => setTimeout(resolve, 100));
-    t.chat.stop(started.conversationId);
+    t.answers.stop({ conversationId: started.conversationId });
     await t.answered(started.messageId);
     const partial = t.store.messages.get(started.messageId).content;
     // A continued chat answer follows the app's current settings: here, a short one.

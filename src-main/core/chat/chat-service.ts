@@ -1,61 +1,40 @@
 /**
- * Chat on top of the engine and the store: every turn is saved before it is answered, and every answer is
- * saved as it streams (StreamingWriter). Edits and regenerations become branches; stopped or interrupted
- * answers can be continued. Tutor and mistake-check conversations use the same path.
+ * Chat on top of the store and the answer service: every turn is saved before it is answered, and its answer
+ * is written by the answer service. Edits and regenerations become branches; stopped or interrupted answers
+ * can be continued. Tutor sessions ask through the same path (askWith).
  */
 import { AppError } from '../../../src-shared/errors';
 import type {
-  ActiveAnswer,
   ChatStarted,
   ChatTurn,
   ConversationKind,
   ConversationSettings,
-  GenerationDone,
-  MessageStatus,
   MessageView,
-  RunningAnswer,
 } from '../../../src-shared/types';
+import { engineKey, type AnswerService } from '../answers/answer-service';
 import type { Engine } from '../engine/engine';
-import type { EventBus } from '../event-bus';
-import type { Logger } from '../log';
 import type { StoredConversation } from '../store/conversations';
 import type { Store } from '../store/store';
 import { titleFromText } from '../title';
-import { StreamingWriter } from './streaming-writer';
-
-interface Running extends ActiveAnswer {
-  writer: StreamingWriter;
-  /** Resolves once the answer's end is saved. */
-  ended: Promise<void>;
-  markEnded: () => void;
-}
 
 export interface ChatServiceOptions {
   store: Store;
   engine: Engine;
-  bus: EventBus;
-  log: Logger;
+  answers: AnswerService;
   /** The settings a request uses when it brings none (the chosen system prompt, sampling). */
   defaults?: () => ConversationSettings;
-  /** Observes each save of a streaming answer (the crash tests compare against it). */
-  onFlush?: (messageId: number, length: number) => void;
 }
 
 export class ChatService {
   #store: Store;
   #engine: Engine;
-  #bus: EventBus;
-  #log: Logger;
-  #onFlush: ChatServiceOptions['onFlush'];
+  #answers: AnswerService;
   #defaults: () => ConversationSettings;
-  #running = new Map<number, Running>();
 
   constructor(options: ChatServiceOptions) {
     this.#store = options.store;
     this.#engine = options.engine;
-    this.#bus = options.bus;
-    this.#log = options.log;
-    this.#onFlush = options.onFlush;
+    this.#answers = options.answers;
     this.#defaults = options.defaults ?? (() => ({}));
   }
 
@@ -66,7 +45,7 @@ export class ChatService {
     text: string;
     settings?: ConversationSettings;
   }): ChatStarted {
-    this.#requireCanAnswer();
+    this.#answers.assertCanStart(input.conversationId);
     const conversation =
       input.conversationId === undefined
         ? this.#store.conversations.get(
@@ -77,7 +56,6 @@ export class ChatService {
             }),
           )
         : this.#store.conversations.get(input.conversationId);
-    this.#requireIdle(conversation.id);
     const history = this.#store.messages.branch(conversation.id, conversation.leafMessageId);
     return this.#ask(conversation, history.at(-1)?.id ?? null, history, input.text, {
       settings: this.#settingsFor(conversation, input.settings),
@@ -96,9 +74,8 @@ export class ChatService {
     settings: ConversationSettings;
     record?: (assistantId: number) => void;
   }): ChatStarted {
-    this.#requireCanAnswer();
     const conversation = this.#store.conversations.get(input.conversationId);
-    this.#requireIdle(conversation.id);
+    this.#answers.assertCanStart(conversation.id);
     const history = this.#store.messages.branch(conversation.id, conversation.leafMessageId);
     return this.#ask(conversation, history.at(-1)?.id ?? null, history, input.shown, {
       settings: this.#settingsFor(conversation, { ...input.settings, system: input.prompt.system }),
@@ -125,9 +102,8 @@ export class ChatService {
 
   /** A new version of a user message (a sibling branch), and its answer. */
   edit(input: { conversationId: number; messageId: number; text: string }): ChatStarted {
-    this.#requireCanAnswer();
     const conversation = this.#store.conversations.get(input.conversationId);
-    this.#requireIdle(conversation.id);
+    this.#answers.assertCanStart(conversation.id);
     const original = this.#messageIn(conversation.id, input.messageId, 'user');
     const history =
       original.parent_id === null ? [] : this.#store.messages.branch(conversation.id, original.parent_id);
@@ -138,9 +114,8 @@ export class ChatService {
 
   /** Another answer to the same user message, kept beside the earlier ones. */
   regenerate(input: { conversationId: number; messageId: number }): ChatStarted {
-    this.#requireCanAnswer();
     const conversation = this.#store.conversations.get(input.conversationId);
-    this.#requireIdle(conversation.id);
+    this.#answers.assertCanStart(conversation.id);
     const answer = this.#messageIn(conversation.id, input.messageId, 'assistant');
     if (answer.parent_id === null)
       throw new AppError('invalid_input', 'This answer has no question to answer again.');
@@ -167,9 +142,8 @@ export class ChatService {
 
   /** Picks up a stopped or interrupted answer where it ended. */
   continue(input: { conversationId: number; messageId: number }): ChatStarted {
-    this.#requireCanAnswer();
     const conversation = this.#store.conversations.get(input.conversationId);
-    this.#requireIdle(conversation.id);
+    this.#answers.assertCanStart(conversation.id);
     const answer = this.#messageIn(conversation.id, input.messageId, 'assistant');
     if (answer.status !== 'stopped' && answer.status !== 'interrupted') {
       throw new AppError('invalid_input', 'Only a stopped or interrupted answer can be continued.');
@@ -186,20 +160,6 @@ export class ChatService {
       toTurns(history),
       answer.content,
     );
-  }
-
-  /** Stops the answer being written in a conversation, keeping its text. */
-  stop(conversationId: number): boolean {
-    const running = this.#running.get(conversationId);
-    return running ? this.#engine.stop(running.requestId) : false;
-  }
-
-  /** Answers being written, with their text so far; deltas sent after this reply continue them. */
-  running(): RunningAnswer[] {
-    return [...this.#running.values()].map((running) => ({
-      ...pick(running),
-      content: running.writer.content,
-    }));
   }
 
   /** Shows another version of a turn: the newest branch under the chosen message. */
@@ -222,21 +182,6 @@ export class ChatService {
       if (onActiveBranch && message.parent_id !== null)
         this.#store.conversations.setLeaf(conversationId, message.parent_id);
     });
-  }
-
-  /** Stops every answer being written and resolves once each is saved, as `stopped` (before a restore). */
-  async settle(): Promise<void> {
-    const running = [...this.#running.values()];
-    for (const answer of running) this.#engine.stop(answer.requestId);
-    await Promise.all(running.map((answer) => answer.ended));
-  }
-
-  /** On quit (TEST-CATALOG C3): every answer being written is saved as it stands and marked interrupted. */
-  shutdown(): void {
-    for (const running of this.#running.values()) {
-      this.#engine.stop(running.requestId);
-      this.#end(running, { content: running.writer.content, status: 'interrupted' });
-    }
   }
 
   #ask(
@@ -289,91 +234,24 @@ export class ChatService {
     turns: ChatTurn[],
     prefix: string,
   ): ChatStarted {
-    const writer = new StreamingWriter({
-      store: this.#store,
-      log: this.#log,
-      messageId: assistantId,
-      content: prefix,
-      onFlush: (length) => this.#onFlush?.(assistantId, length),
-    });
-    let handle;
-    try {
-      handle = this.#engine.generate(
-        {
-          conversationId: engineKey(conversation.id),
-          system: conversation.settings.system,
-          messages: turns,
-          sampling: conversation.settings.sampling,
-          maxTokens: conversation.settings.maxTokens,
-        },
-        { onDelta: (text) => writer.append(text) },
-      );
-    } catch (error) {
-      // Refused before it started (too long, busy): the question stays, the answer says why.
-      writer.finish({
-        content: prefix,
-        status: 'error',
-        error: error instanceof Error ? error.message : String(error),
-      });
-      this.#bus.emit('chat.answer', {
-        conversationId: conversation.id,
-        messageId: assistantId,
-        requestId: '',
-        status: 'error',
-      });
-      throw error;
-    }
-    let markEnded!: () => void;
-    const ended = new Promise<void>((resolve) => (markEnded = resolve));
-    const running: Running = {
+    const { queuePosition } = this.#answers.start({
       conversationId: conversation.id,
       messageId: assistantId,
-      requestId: handle.requestId,
-      writer,
-      ended,
-      markEnded,
-    };
-    this.#running.set(conversation.id, running);
-    this.#bus.emit('chat.answer', { ...pick(running), status: 'streaming' });
-    this.#bus.emit('conversations.changed', { ids: [conversation.id] });
-    void handle.done.then((done) => this.#finished(running, prefix, done));
+      prefix,
+      request: {
+        system: conversation.settings.system,
+        messages: turns,
+        sampling: conversation.settings.sampling,
+        maxTokens: conversation.settings.maxTokens,
+      },
+    });
     return {
       conversationId: conversation.id,
       messageId: assistantId,
-      requestId: handle.requestId,
       userMessageId,
       answerStart: prefix,
+      queuePosition,
     };
-  }
-
-  #finished(running: Running, prefix: string, done: GenerationDone): void {
-    // Already ended by shutdown().
-    if (this.#running.get(running.conversationId) !== running) return;
-    const status: MessageStatus =
-      done.stopReason === 'user_stop' ? 'stopped' : done.stopReason === 'error' ? 'error' : 'complete';
-    this.#end(running, {
-      content: prefix + done.text,
-      status,
-      stats: {
-        promptTokens: done.stats.promptTokens,
-        outputTokens: done.stats.outputTokens,
-        timeToFirstTokenMs: done.stats.timeToFirstTokenMs,
-        tokensPerSecond: done.stats.tokensPerSecond,
-        stopReason: done.stopReason,
-      },
-      error: done.error?.message ?? null,
-    });
-  }
-
-  #end(running: Running, end: Parameters<StreamingWriter['finish']>[0]): void {
-    this.#running.delete(running.conversationId);
-    try {
-      running.writer.finish(end);
-    } catch (error) {
-      this.#log.error(`Could not save the end of answer ${running.messageId}`, error);
-    }
-    running.markEnded();
-    this.#bus.emit('chat.answer', { ...pick(running), status: end.status });
   }
 
   /**
@@ -391,17 +269,9 @@ export class ChatService {
     };
   }
 
-  #requireCanAnswer(): void {
-    if (this.#store.restoring)
-      throw new AppError('busy', 'The history is being restored from a backup. Try again in a moment.');
-    if (!this.#engine.state.model)
-      throw new AppError('model_not_loaded', 'No model is loaded. Load one in Models.');
-  }
-
   #requireIdle(conversationId: number): void {
-    if (this.#running.has(conversationId)) {
+    if (this.#answers.isRunning(conversationId))
       throw new AppError('busy', 'An answer is still being written in this conversation. Stop it or wait.');
-    }
   }
 
   #messageIn(conversationId: number, messageId: number, role?: 'user' | 'assistant') {
@@ -419,19 +289,6 @@ export class ChatService {
     const file = this.#engine.state.model?.file;
     return file ? (file.name ?? file.path.split(/[\\/]/).pop() ?? null) : null;
   }
-}
-
-/** The engine keeps each conversation's KV cache under this key. */
-function engineKey(conversationId: number): string {
-  return `conversation:${conversationId}`;
-}
-
-function pick(running: Running): ActiveAnswer {
-  return {
-    conversationId: running.conversationId,
-    messageId: running.messageId,
-    requestId: running.requestId,
-  };
 }
 
 function toTurns(history: MessageView[]): ChatTurn[] {

@@ -8,8 +8,6 @@ type ChatMethods =
   | 'chat.edit'
   | 'chat.regenerate'
   | 'chat.continue'
-  | 'chat.stop'
-  | 'chat.running'
   | 'chat.switchBranch'
   | 'chat.deleteMessage'
   | 'chat.contextUsage';
@@ -20,8 +18,6 @@ export function chatHandlers(chat: () => ChatService, store: () => Store): Pick<
     'chat.edit': (input) => chat().edit(input),
     'chat.regenerate': (input) => chat().regenerate(input),
     'chat.continue': (input) => chat().continue(input),
-    'chat.stop': ({ conversationId }) => ({ stopped: chat().stop(conversationId) }),
-    'chat.running': () => chat().running(),
     'chat.switchBranch': ({ conversationId, messageId }) => {
       chat().switchBranch(conversationId, messageId);
       return conversationDetail(store(), conversationId);

@@ -3,7 +3,15 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureTestModel } from '../../../scripts/test-model/ensure-test-model';
 import type { ChatTurn, GenerationDone } from '../../../src-shared/types';
-import { ask, generateAll, startTestEngine, tempDir, type TestEngine } from '../../test-support/engine';
+import {
+  ask,
+  generateAll,
+  recordingHooks,
+  startTestEngine,
+  tempDir,
+  type HookCall,
+  type TestEngine,
+} from '../../test-support/engine';
 
 const endless = { endOfTextBias: -30 };
 
@@ -13,38 +21,41 @@ describe('engine: queue (C1)', () => {
   afterAll(() => t.dispose());
 
   it('serves simultaneous requests one at a time, in order, never interleaving', async () => {
-    const handles = Array.from({ length: 4 }, (_, i) =>
-      t.engine.generate({ ...ask(`Question ${i}`), maxTokens: 20, sampling: { seed: i } }),
+    const calls: HookCall[] = [];
+    const tags = ['q0', 'q1', 'q2', 'q3'];
+    const handles = tags.map((tag, i) =>
+      t.engine.generate(
+        { ...ask(`Question ${i}`), maxTokens: 20, sampling: { seed: i } },
+        recordingHooks(calls, tag),
+      ),
     );
     expect(handles.map((handle) => handle.queuePosition)).toEqual([0, 1, 2, 3]);
     const dones = await Promise.all(handles.map((handle) => handle.done));
     expect(dones.every((done) => done.stopReason === 'max_tokens')).toBe(true);
 
-    // Each request's events form one block: started, deltas, done — never mixed with another's.
-    const ids = handles.map((handle) => handle.requestId);
-    const sequence = t.events
-      .filter((event) => event.name.startsWith('generation.'))
-      .map((event) => (event.payload as { requestId: string }).requestId)
-      .filter((id) => ids.includes(id));
-    const blocks = sequence.filter((id, index) => index === 0 || sequence[index - 1] !== id);
-    expect(blocks).toEqual(ids);
+    // Each request is told its place as the queue moves: the last one 3, 2, 1, then 0 when it runs.
+    const places = (tag: string) =>
+      calls.flatMap((call) => (call.tag === tag && call.hook === 'queued' ? [call.position] : []));
+    expect(tags.map(places)).toEqual([[0], [1, 0], [2, 1, 0], [3, 2, 1, 0]]);
+    // Each request's text forms one block: started, then its deltas — never mixed with another's.
+    const written = calls.filter((call) => call.hook !== 'queued').map((call) => call.tag);
+    const blocks = written.filter((tag, index) => index === 0 || written[index - 1] !== tag);
+    expect(blocks).toEqual(tags);
     // And each answer holds only its own text.
     for (const [index, done] of dones.entries()) {
-      const own = t.events
-        .filter(
-          (event) =>
-            event.name === 'generation.delta' &&
-            (event.payload as { requestId: string }).requestId === ids[index],
-        )
-        .map((event) => (event.payload as { text: string }).text)
-        .join('');
-      expect(own.trimEnd()).toBe(done.text);
+      const own = calls.flatMap((call) =>
+        call.tag === tags[index] && call.hook === 'delta' ? [call.text] : [],
+      );
+      expect(own.join('').trimEnd()).toBe(done.text);
     }
   });
 
   it('answers busy when the queue is full, and cancels a waiting request', async () => {
+    const calls: HookCall[] = [];
     const running = t.engine.generate({ ...ask('long'), maxTokens: 2000 });
-    const waiting = [1, 2, 3].map((i) => t.engine.generate({ ...ask(`w${i}`), maxTokens: 5 }));
+    const waiting = [1, 2, 3].map((i) =>
+      t.engine.generate({ ...ask(`w${i}`), maxTokens: 5 }, recordingHooks(calls, `w${i}`)),
+    );
     expect(() => t.engine.generate(ask('one too many'))).toThrow(expect.objectContaining({ code: 'busy' }));
 
     expect(t.engine.stop(waiting[1]!.requestId)).toBe(true);
@@ -52,13 +63,14 @@ describe('engine: queue (C1)', () => {
     expect(cancelled).toMatchObject({ stopReason: 'user_stop', text: '', stats: { outputTokens: 0 } });
     expect(t.engine.stop(running.requestId)).toBe(true);
     await Promise.all([running.done, waiting[0]!.done, waiting[2]!.done]);
-    expect(
-      t.events.some(
-        (e) =>
-          e.name === 'generation.started' &&
-          (e.payload as { requestId: string }).requestId === waiting[1]!.requestId,
-      ),
-    ).toBe(false);
+    expect(calls.some((call) => call.tag === 'w2' && call.hook === 'started')).toBe(false);
+    // The one behind the cancelled request moved up a place.
+    expect(calls.filter((call) => call.tag === 'w3' && call.hook === 'queued')).toEqual([
+      { tag: 'w3', hook: 'queued', position: 3 },
+      { tag: 'w3', hook: 'queued', position: 2 },
+      { tag: 'w3', hook: 'queued', position: 1 },
+      { tag: 'w3', hook: 'queued', position: 0 },
+    ]);
   });
 
   it('says false when stopping something unknown or finished', async () => {

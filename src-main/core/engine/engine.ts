@@ -1,7 +1,8 @@
 /**
- * The one place that talks to node-llama-cpp for generation. Every caller (chat, tutor, mistake check,
- * notes, the CLI) goes through generate(): requests queue, run one at a time on the conversation's own
- * context sequence, stream deltas as events, and end with a stop reason and stats.
+ * The one place that talks to node-llama-cpp for generation. Every caller (the answer service, the CLI, the
+ * evaluation) goes through generate(): requests queue, run one at a time on the conversation's own context
+ * sequence, report their place in the queue and their text to the caller's hooks, and end with a stop reason
+ * and stats. It announces only its own state; answers are the answer service's to announce.
  */
 import { randomUUID } from 'node:crypto';
 import {
@@ -67,9 +68,18 @@ export interface JsonOptions<T> {
 }
 
 export interface GenerationHooks {
+  /** Its place in the queue when accepted, then each time it changes (0: the model is on it). */
+  onQueued?(position: number): void;
   onStarted?(started: GenerationStarted): void;
-  /** Streamed text, coalesced (see DeltaBuffer), and the tokens written so far. */
-  onDelta?(text: string, outputTokens: number): void;
+  /** Streamed text, coalesced (see DeltaBuffer), with the figures measured since the model began on it. */
+  onDelta?(delta: GenerationProgress): void;
+}
+
+export interface GenerationProgress {
+  text: string;
+  outputTokens: number;
+  elapsedMs: number;
+  firstTokenMs: number | null;
 }
 
 export interface GenerationHandle {
@@ -95,7 +105,8 @@ export class Engine {
   #host: ModelHost;
   #queue: GenerationQueue;
   #sessions: SessionPool | null = null;
-  #running = new Map<string, AbortController>();
+  /** Requests accepted and not yet ended: how to stop each, whom to tell, and the place last told. */
+  #requests = new Map<string, { controller: AbortController; hooks: GenerationHooks; position: number }>();
   #jsonGrammars = new Map<string, JsonGrammar>();
   /** Block token counts per loaded model (another model, another tokenizer); they go with the model. */
   #tokenCounts = new WeakMap<LlamaModel, TokenCountCache>();
@@ -104,7 +115,10 @@ export class Engine {
     this.#bus = options.bus;
     this.#log = options.log;
     this.#host = new ModelHost(options.runtime, () => this.#announce());
-    this.#queue = new GenerationQueue(options.maxQueued ?? limits.queuedGenerations, () => this.#announce());
+    this.#queue = new GenerationQueue(options.maxQueued ?? limits.queuedGenerations, () => {
+      this.#tellPositions();
+      this.#announce();
+    });
   }
 
   get state(): EngineState {
@@ -158,16 +172,21 @@ export class Engine {
     let resolveDone!: (done: GenerationDone) => void;
     const done = new Promise<GenerationDone>((resolve) => (resolveDone = resolve));
     const finish = (result: GenerationDone) => {
-      this.#running.delete(requestId);
-      this.#bus.emit('generation.done', result);
+      this.#requests.delete(requestId);
       resolveDone(result);
     };
-    this.#running.set(requestId, controller);
-    const queuePosition = this.#queue.enqueue({
-      id: requestId,
-      run: async () => finish(await this.#run(requestId, request, hooks, controller.signal)),
-      cancelled: () => finish(emptyResult(requestId, 'user_stop')),
-    });
+    this.#requests.set(requestId, { controller, hooks, position: -1 });
+    let queuePosition;
+    try {
+      queuePosition = this.#queue.enqueue({
+        id: requestId,
+        run: async () => finish(await this.#run(requestId, request, hooks, controller.signal)),
+        cancelled: () => finish(emptyResult(requestId, 'user_stop')),
+      });
+    } catch (error) {
+      this.#requests.delete(requestId);
+      throw error;
+    }
     return { requestId, queuePosition, done };
   }
 
@@ -266,9 +285,9 @@ export class Engine {
   /** Stops a running answer (keeping its text) or drops a waiting one. False if it is neither. */
   stop(requestId: string): boolean {
     if (this.#queue.cancel(requestId)) return true;
-    const controller = this.#running.get(requestId);
-    if (!controller || this.#queue.running !== requestId) return false;
-    controller.abort();
+    const accepted = this.#requests.get(requestId);
+    if (!accepted || this.#queue.running !== requestId) return false;
+    accepted.controller.abort();
     return true;
   }
 
@@ -278,7 +297,7 @@ export class Engine {
 
   #stopEverything(): void {
     this.#queue.cancelAll();
-    for (const controller of this.#running.values()) controller.abort();
+    for (const { controller } of this.#requests.values()) controller.abort();
   }
 
   /** Refuses at once (before queueing) a request whose last message alone cannot fit (TEST-CATALOG I1). */
@@ -314,6 +333,16 @@ export class Engine {
     this.#bus.emit('engine.state', this.state);
   }
 
+  /** Tells each accepted request its place in the queue when it has changed. */
+  #tellPositions(): void {
+    for (const [id, accepted] of this.#requests) {
+      const position = this.#queue.position(id);
+      if (position === null || position === accepted.position) continue;
+      accepted.position = position;
+      accepted.hooks.onQueued?.(position);
+    }
+  }
+
   async #run(
     requestId: string,
     request: GenerateRequest,
@@ -323,17 +352,16 @@ export class Engine {
     const startedAt = performance.now();
     const stats = { promptTokens: 0, reusedTokens: 0, contextSize: 0, droppedTurns: 0 };
     let outputTokens = 0;
-    const deltas = new DeltaBuffer(deltaIntervalMs, (text) => {
-      hooks.onDelta?.(text, outputTokens);
-      this.#bus.emit('generation.delta', {
-        requestId,
+    let firstTokenAt: number | null = null;
+    const deltas = new DeltaBuffer(deltaIntervalMs, (text) =>
+      hooks.onDelta?.({
         text,
         outputTokens,
         elapsedMs: Math.round(performance.now() - startedAt),
-      });
-    });
+        firstTokenMs: firstTokenAt === null ? null : Math.round(firstTokenAt - startedAt),
+      }),
+    );
     let answer: AnswerStream | null = null;
-    let firstTokenAt: number | null = null;
     let sequence: LlamaContextSequence | null = null;
     let session: Session | null = null;
 
@@ -382,9 +410,7 @@ export class Engine {
         contextSize: sequence.contextSize,
         droppedTurns: fitted.keptFrom,
       });
-      const started = { requestId, ...stats };
-      hooks.onStarted?.(started);
-      this.#bus.emit('generation.started', started);
+      hooks.onStarted?.({ requestId, ...stats });
 
       await prefill(sequence, tokens.slice(0, -1), signal);
       if (signal.aborted) return result('user_stop');

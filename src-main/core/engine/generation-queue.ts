@@ -31,6 +31,13 @@ export class GenerationQueue {
     return this.#waiting.length;
   }
 
+  /** How many requests are ahead of a job (0: it runs), or null when it neither runs nor waits. */
+  position(id: string): number | null {
+    if (this.#running?.id === id) return 0;
+    const index = this.#waiting.findIndex((job) => job.id === id);
+    return index < 0 ? null : index + (this.#running ? 1 : 0);
+  }
+
   /** Adds a job; returns how many are ahead of it (0: it starts now). */
   enqueue(job: QueuedJob): number {
     if (this.#running && this.#waiting.length >= this.#maxWaiting) {

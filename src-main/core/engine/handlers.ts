@@ -11,7 +11,6 @@ export function engineHandlers(
   | 'engine.cancelLoad'
   | 'engine.unload'
   | 'engine.generate'
-  | 'engine.stop'
   | 'engine.countTokens'
 > {
   return {
@@ -24,11 +23,7 @@ export function engineHandlers(
       }),
     'engine.cancelLoad': () => ({ cancelled: engine.cancelLoad() }),
     'engine.unload': async () => ({ unloaded: await engine.unload() }),
-    'engine.generate': (request) => {
-      const { requestId, queuePosition } = engine.generate(request);
-      return { requestId, queuePosition };
-    },
-    'engine.stop': ({ requestId }) => ({ stopped: engine.stop(requestId) }),
+    'engine.generate': (request) => engine.generate(request).done,
     'engine.countTokens': ({ text }) => ({ tokens: engine.state.model ? engine.countTokens(text) : null }),
   };
 }

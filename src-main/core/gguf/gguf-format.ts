@@ -1,10 +1,13 @@
-/** The parts of the GGUF v3 format that Phidesk reads (model checks) and writes (the test model). */
+/**
+ * The parts of the GGUF format that Phidesk needs beyond node-llama-cpp's reader: the sizes of tensor
+ * data (to tell a file cut short, gguf-reader.ts), and what the test model's writer writes.
+ */
 
 export const ggufMagic = 'GGUF';
 export const supportedGgufVersions = [2, 3] as const;
 export const defaultAlignment = 32;
 
-/** Metadata value types. */
+/** Metadata value types (the test model's writer). */
 export enum GgufValueType {
   Uint8 = 0,
   Int8 = 1,
@@ -21,21 +24,6 @@ export enum GgufValueType {
   Float64 = 12,
 }
 
-/** Byte size of each fixed-size metadata value type. */
-export const scalarValueBytes: Partial<Record<GgufValueType, number>> = {
-  [GgufValueType.Uint8]: 1,
-  [GgufValueType.Int8]: 1,
-  [GgufValueType.Bool]: 1,
-  [GgufValueType.Uint16]: 2,
-  [GgufValueType.Int16]: 2,
-  [GgufValueType.Uint32]: 4,
-  [GgufValueType.Int32]: 4,
-  [GgufValueType.Float32]: 4,
-  [GgufValueType.Uint64]: 8,
-  [GgufValueType.Int64]: 8,
-  [GgufValueType.Float64]: 8,
-};
-
 /** ggml tensor types Phidesk writes. */
 export enum GgmlType {
   F32 = 0,
@@ -46,7 +34,8 @@ export enum GgmlType {
 
 /**
  * Bytes per block and elements per block of every ggml tensor type llama.cpp can load, to compute how
- * large a file must be. From ggml's type traits.
+ * large a file must be (node-llama-cpp has these only through its native binding). From ggml's type
+ * traits (ggml-common.h) of the llama.cpp node-llama-cpp bundles.
  */
 export const ggmlTypeLayout: Record<number, { name: string; blockElements: number; blockBytes: number }> = {
   0: { name: 'F32', blockElements: 1, blockBytes: 4 },
@@ -81,6 +70,9 @@ export const ggmlTypeLayout: Record<number, { name: string; blockElements: numbe
   34: { name: 'TQ1_0', blockElements: 256, blockBytes: 54 },
   35: { name: 'TQ2_0', blockElements: 256, blockBytes: 66 },
   39: { name: 'MXFP4', blockElements: 32, blockBytes: 17 },
+  40: { name: 'NVFP4', blockElements: 64, blockBytes: 36 },
+  41: { name: 'Q1_0', blockElements: 128, blockBytes: 18 },
+  42: { name: 'Q2_0', blockElements: 64, blockBytes: 18 },
 };
 
 export function tensorBytes(type: number, dims: readonly number[]): number | null {

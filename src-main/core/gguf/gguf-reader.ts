@@ -1,189 +1,132 @@
 /**
- * Reads a GGUF file's header (metadata and tensor table) without loading the weights, checking every
- * length against the file so a truncated or malformed file is reported, never trusted.
+ * Reads a GGUF file's header (metadata and tensor table) with node-llama-cpp's `readGgufFileInfo`, which
+ * reads only the header, never the weights, and turns each way a file can be unusable into a typed
+ * error (gguf-errors.ts). What `readGgufFileInfo` does not do, this does:
+ * - for a file that is not GGUF it throws a bare "Invalid GGUF magic"; here the first bytes say what the
+ *   file is (an HTML error page, JSON, text…);
+ * - past the end of a file it reads zeros, so a header cut short parses as garbage without an error;
+ *   here the ends of the header and of every tensor are compared with the file's size;
+ * - it trusts the counts in the header (2^60 tensors would loop until memory runs out); here they are
+ *   bounded by what the file can hold before it is called;
+ * - it warns and reads an unknown version as v3; here that is an error.
+ * The only raw bytes read here are the first 512, for the first and third points: nothing is parsed twice.
+ * So lengths inside the header (of a string, an array) are node-llama-cpp's to trust: a file damaged
+ * there, rather than cut short, can make it read more than the header before it fails.
  */
 import fs from 'node:fs/promises';
-import { GgufValueType, alignUp, defaultAlignment, ggufMagic, scalarValueBytes } from './gguf-format';
+import path from 'node:path';
+import { readGgufFileInfo, type GgufFileInfo } from 'node-llama-cpp';
+import { AppError } from '../../../src-shared/errors';
+import { GgufTruncatedError, GgufVersionError, NotGgufError, redownload } from './gguf-errors';
+import { ggufMagic, supportedGgufVersions, tensorBytes } from './gguf-format';
 
-export type GgufScalar = number | bigint | boolean | string;
-/** Arrays are summarised, not kept: a vocabulary alone has tens of thousands of entries. */
-export interface GgufArraySummary {
-  arrayType: GgufValueType;
-  length: number;
-}
-export type GgufValue = GgufScalar | GgufArraySummary;
-
-export interface GgufTensor {
-  name: string;
-  dims: number[];
-  type: number;
-  /** Offset from the start of the tensor data section. */
-  offset: number;
+export interface GgufFile {
+  /** Absolute. */
+  path: string;
+  sizeBytes: number;
+  info: GgufFileInfo;
 }
 
-export interface GgufHeader {
-  version: number;
-  metadata: Map<string, GgufValue>;
-  tensors: GgufTensor[];
-  alignment: number;
-  /** Where the tensor data section starts in the file. */
-  dataOffset: number;
-}
+/** Magic, version, tensor count, metadata entry count: the fixed start of every GGUF v2+ file. */
+const preambleBytes = 24;
+/** The smallest a metadata entry (empty key, type, a one-byte value) and a tensor entry can be. */
+const minEntryBytes = 8n + 4n + 1n;
+const minTensorBytes = 8n + 4n + 4n + 8n;
+/** Far above any real model (tens of entries, thousands of tensors), far below exhausting memory. */
+const maxCount = 1_000_000n;
 
-/** The file ended where the header said more was to come. */
-export class GgufTruncatedError extends Error {}
-/** The bytes are not a GGUF header Phidesk can read. */
-export class GgufFormatError extends Error {}
+export async function readGgufFile(given: string): Promise<GgufFile> {
+  const file = path.resolve(given);
+  const stat = await fs.stat(file).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') throw new AppError('not_found', `No model file at ${file}.`);
+    throw unreadable(error);
+  });
+  if (!stat.isFile()) throw new AppError('model_invalid', `${file} is not a file.`);
+  if (stat.size === 0)
+    throw new AppError('model_invalid', `The model file is empty (0 bytes). ${redownload}`);
 
-const maxStringBytes = 64 * 1024 * 1024;
-const maxCount = 10_000_000;
-const maxDims = 4;
-
-export async function readGgufHeader(file: string): Promise<GgufHeader> {
-  const handle = await fs.open(file, 'r');
+  checkPreamble(await readStart(file, 512), stat.size);
+  let info: GgufFileInfo;
   try {
-    const reader = new BufferedReader(handle, (await handle.stat()).size);
-    const magic = (await reader.bytes(4)).toString('latin1');
-    if (magic !== ggufMagic)
-      throw new GgufFormatError(`not a GGUF file (starts with ${JSON.stringify(magic)})`);
-    const version = await reader.u32();
-    if (version < 2) throw new GgufFormatError(`GGUF version ${version} is too old`);
-    const tensorCount = await reader.count();
-    const metadataCount = await reader.count();
+    // One file as given: the sizes below are checked against this file, not the parts of a split model.
+    info = await readGgufFileInfo(file, {
+      sourceType: 'filesystem',
+      spliceSplitFiles: false,
+      logWarnings: false,
+    });
+  } catch (error) {
+    const reason = (error instanceof Error ? error.message : String(error)).replace(/\.$/, '');
+    throw new AppError('model_invalid', `The model file is damaged: ${reason}. ${redownload}`);
+  }
+  checkExtent(info, stat.size);
+  return { path: file, sizeBytes: stat.size, info };
+}
 
-    const metadata = new Map<string, GgufValue>();
-    for (let i = 0; i < metadataCount; i++) {
-      const key = await reader.string();
-      metadata.set(key, await readValue(reader, await reader.u32()));
+function checkPreamble(head: Buffer, size: number): void {
+  if (head.subarray(0, 4).toString('latin1') !== ggufMagic) throw new NotGgufError(describeContent(head));
+  if (head.length < 8) throw new GgufTruncatedError(size, null);
+  const version = head.readUInt32LE(4);
+  if (!(supportedGgufVersions as readonly number[]).includes(version)) throw new GgufVersionError(version);
+  if (head.length < preambleBytes) throw new GgufTruncatedError(size, null);
+  const tensors = head.readBigUInt64LE(8);
+  const entries = head.readBigUInt64LE(16);
+  if (tensors > maxCount || entries > maxCount) {
+    throw new AppError(
+      'model_invalid',
+      `The model file is damaged: its header lists ${tensors} tensors and ${entries} metadata entries. ${redownload}`,
+    );
+  }
+  if (BigInt(preambleBytes) + tensors * minTensorBytes + entries * minEntryBytes > BigInt(size)) {
+    throw new GgufTruncatedError(size, null);
+  }
+}
+
+/** The header, then the data of every tensor, must end within the file. */
+function checkExtent(info: GgufFileInfo, size: number): void {
+  const headerEnd = info.metadataSize + (info.tensorInfoSize ?? 0);
+  if (headerEnd > size) throw new GgufTruncatedError(size, null);
+  let end = info.infoEndOffset ?? headerEnd;
+  for (const tensor of info.tensorInfo ?? []) {
+    const bytes = tensorBytes(tensor.ggmlType, tensor.dimensions.map(Number));
+    if (bytes === null) {
+      throw new AppError(
+        'model_unsupported',
+        `Tensor ${tensor.name} uses ggml type ${tensor.ggmlType}, which is unknown.`,
+      );
     }
+    end = Math.max(end, Number(tensor.fileOffset) + bytes);
+  }
+  if (end > size) throw new GgufTruncatedError(size, end);
+}
 
-    const tensors: GgufTensor[] = [];
-    for (let i = 0; i < tensorCount; i++) {
-      const name = await reader.string();
-      const dimCount = await reader.u32();
-      if (dimCount > maxDims) throw new GgufFormatError(`tensor ${name} has ${dimCount} dimensions`);
-      const dims: number[] = [];
-      for (let d = 0; d < dimCount; d++) dims.push(await reader.u64());
-      tensors.push({ name, dims, type: await reader.u32(), offset: await reader.u64() });
-    }
-
-    const alignmentValue = metadata.get('general.alignment');
-    const alignment =
-      typeof alignmentValue === 'number' && alignmentValue > 0 ? alignmentValue : defaultAlignment;
-    return { version, metadata, tensors, alignment, dataOffset: alignUp(reader.position, alignment) };
+async function readStart(file: string, length: number): Promise<Buffer> {
+  const handle = await fs.open(file, 'r').catch((error: NodeJS.ErrnoException) => {
+    throw unreadable(error);
+  });
+  try {
+    const buffer = Buffer.alloc(length);
+    const { bytesRead } = await handle.read(buffer, 0, length, 0);
+    return buffer.subarray(0, bytesRead);
   } finally {
     await handle.close();
   }
 }
 
-async function readValue(reader: BufferedReader, type: GgufValueType): Promise<GgufValue> {
-  switch (type) {
-    case GgufValueType.String:
-      return reader.string();
-    case GgufValueType.Array: {
-      const arrayType = (await reader.u32()) as GgufValueType;
-      const length = await reader.count();
-      if (arrayType === GgufValueType.String) {
-        for (let i = 0; i < length; i++) reader.skip(await reader.u64());
-      } else {
-        const size = scalarValueBytes[arrayType];
-        if (size === undefined) throw new GgufFormatError(`array of unknown value type ${arrayType}`);
-        reader.skip(size * length);
-      }
-      return { arrayType, length };
-    }
-    default: {
-      const size = scalarValueBytes[type];
-      if (size === undefined) throw new GgufFormatError(`unknown metadata value type ${type}`);
-      const bytes = await reader.bytes(size);
-      switch (type) {
-        case GgufValueType.Uint8:
-          return bytes.readUInt8(0);
-        case GgufValueType.Int8:
-          return bytes.readInt8(0);
-        case GgufValueType.Bool:
-          return bytes.readUInt8(0) !== 0;
-        case GgufValueType.Uint16:
-          return bytes.readUInt16LE(0);
-        case GgufValueType.Int16:
-          return bytes.readInt16LE(0);
-        case GgufValueType.Uint32:
-          return bytes.readUInt32LE(0);
-        case GgufValueType.Int32:
-          return bytes.readInt32LE(0);
-        case GgufValueType.Float32:
-          return bytes.readFloatLE(0);
-        case GgufValueType.Uint64:
-          return bytes.readBigUInt64LE(0);
-        case GgufValueType.Int64:
-          return bytes.readBigInt64LE(0);
-        default:
-          return bytes.readDoubleLE(0);
-      }
-    }
-  }
+function unreadable(error: NodeJS.ErrnoException): AppError {
+  return new AppError('model_invalid', `The model file cannot be read: ${error.message}`);
 }
 
-/** Sequential reads through a 1 MiB window; every read is checked against the file's size. */
-class BufferedReader {
-  #handle: fs.FileHandle;
-  #fileSize: number;
-  #buffer = Buffer.alloc(0);
-  #bufferStart = 0;
-  position = 0;
-
-  constructor(handle: fs.FileHandle, fileSize: number) {
-    this.#handle = handle;
-    this.#fileSize = fileSize;
+/** What a non-GGUF file most likely is, so the message can say so. */
+function describeContent(head: Buffer): string {
+  const start = head.toString('utf8').trimStart().toLowerCase();
+  if (start.startsWith('<!doctype html') || start.startsWith('<html') || start.includes('<head')) {
+    return 'it is an HTML page (often an error page saved in place of a download)';
   }
-
-  async bytes(length: number): Promise<Buffer> {
-    this.#checkAvailable(length);
-    const end = this.position + length;
-    if (end > this.#bufferStart + this.#buffer.length || this.position < this.#bufferStart) {
-      const size = Math.max(length, 1024 * 1024);
-      const buffer = Buffer.alloc(Math.min(size, this.#fileSize - this.position));
-      await this.#handle.read(buffer, 0, buffer.length, this.position);
-      this.#buffer = buffer;
-      this.#bufferStart = this.position;
-    }
-    const offset = this.position - this.#bufferStart;
-    this.position = end;
-    return this.#buffer.subarray(offset, offset + length);
-  }
-
-  skip(length: number): void {
-    this.#checkAvailable(length);
-    this.position += length;
-  }
-
-  async u32(): Promise<number> {
-    return (await this.bytes(4)).readUInt32LE(0);
-  }
-
-  async u64(): Promise<number> {
-    const value = (await this.bytes(8)).readBigUInt64LE(0);
-    if (value > BigInt(Number.MAX_SAFE_INTEGER))
-      throw new GgufFormatError('a length in the header is impossibly large');
-    return Number(value);
-  }
-
-  async count(): Promise<number> {
-    const value = await this.u64();
-    if (value > maxCount) throw new GgufFormatError(`a count in the header is impossibly large (${value})`);
-    return value;
-  }
-
-  async string(): Promise<string> {
-    const length = await this.u64();
-    if (length > maxStringBytes)
-      throw new GgufFormatError(`a string in the header is impossibly long (${length} bytes)`);
-    return (await this.bytes(length)).toString('utf8');
-  }
-
-  #checkAvailable(length: number): void {
-    if (this.position + length > this.#fileSize) {
-      throw new GgufTruncatedError(`the file ends at byte ${this.#fileSize}, inside its header`);
-    }
-  }
+  if (start.startsWith('{') || start.startsWith('[')) return 'it is a JSON document';
+  if (head.subarray(0, 4).toString('latin1') === 'PK\x03\x04') return 'it is a ZIP archive';
+  const printable = [...head].filter(
+    (byte) => byte === 9 || byte === 10 || byte === 13 || (byte >= 32 && byte < 127),
+  );
+  if (printable.length > head.length * 0.95) return 'it is a text file';
+  return 'its contents are not a model (unrecognised binary data)';
 }

@@ -2,9 +2,10 @@
  * Estimates the RAM and VRAM a model needs at a context size and GPU offload, from its GGUF header and
  * node-llama-cpp's insights, against what this machine has: fits, may be slow, or won't fit, with why.
  */
-import { GgufInsights, readGgufFileInfo, type Llama } from 'node-llama-cpp';
+import { GgufInsights, type Llama } from 'node-llama-cpp';
 import { formatBytes } from '../../../src-shared/format';
 import type { FitEstimate } from '../../../src-shared/types';
+import { readGgufFile } from '../gguf/gguf-reader';
 
 export interface FitOptions {
   /** Defaults to the model's trained context. */
@@ -19,7 +20,8 @@ export async function estimateFit(
   file: string,
   options: FitOptions = {},
 ): Promise<FitEstimate> {
-  const info = await readGgufFileInfo(file, { logWarnings: false });
+  // Read and checked as every model file is: a damaged one gets the typed error, not a guess.
+  const { info } = await readGgufFile(file);
   const insights = await GgufInsights.from(info, llama);
   const contextSize = options.contextSize ?? insights.trainContextSize ?? 2048;
   const resolved = await insights.configurationResolver.resolveAndScoreConfig({

@@ -25,7 +25,7 @@ function setup(overrides: Partial<Handlers> = {}, logFile: string | null = null)
 
 describe('the test surface', () => {
   it('is not served unless asked for: its methods do not exist for the app', async () => {
-    const generate = vi.fn(() => ({ requestId: 'r1', queuePosition: 0 }));
+    const generate = vi.fn(() => ({ requestId: 'r1', text: 'Hello' }) as never);
     const handlers = handlersWith({ 'engine.generate': generate });
     const params = { messages: [{ role: 'user', content: 'Hi' }] };
     const app = new RpcServer(handlers, new EventBus(), { onInternalError: vi.fn() });
@@ -57,7 +57,7 @@ describe('RpcServer', () => {
       ok: true,
       result: { pingId: '3/100', count: 3 },
     });
-    expect(ping).toHaveBeenCalledWith({ count: 3, intervalMs: 100 });
+    expect(ping).toHaveBeenCalledWith({ count: 3, intervalMs: 100 }, expect.anything());
   });
 
   it.each([

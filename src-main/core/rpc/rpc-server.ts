@@ -1,13 +1,17 @@
 /**
  * The backend end of the contract: validates every request against its schema, dispatches it to a handler,
- * and pushes events to every connection. Transports (IPC, WebSocket, HTTP) only move messages.
+ * and pushes events: most to every connection, an answer's (`followedEvents`) only to the connections that
+ * follow its conversation. Transports (IPC, WebSocket, HTTP) only move messages.
  */
 import { z } from 'zod';
 import { AppError } from '../../../src-shared/errors';
 import { limits } from '../../../src-shared/limits';
 import {
+  answerStartingMethods,
+  followedEvents,
   requestSchemas,
   testSurfaceMethods,
+  type EventName,
   type Method,
   type Result,
   type ValidParams,
@@ -16,8 +20,14 @@ import type { Outcome, ResponseMessage, ServerMessage } from '../../../src-share
 import type { EventBus } from '../event-bus';
 
 export type Handlers = {
-  [M in Method]: (params: ValidParams<M>) => Promise<Result<M>> | Result<M>;
+  [M in Method]: (params: ValidParams<M>, connection: ConnectionContext) => Promise<Result<M>> | Result<M>;
 };
+
+/** What a handler may know of the connection a request came on. */
+export interface ConnectionContext {
+  /** The conversations whose answers this connection is sent, replacing the earlier set. */
+  follow(conversationIds: readonly number[]): void;
+}
 
 export interface Connection {
   /** Hands one incoming message (already decoded, untrusted) to the server. */
@@ -49,10 +59,23 @@ export interface RpcServerOptions {
 }
 
 const testSurface: ReadonlySet<string> = new Set(testSurfaceMethods);
+const answerStarting: ReadonlySet<string> = new Set(answerStartingMethods);
+const followed: ReadonlySet<EventName> = new Set(followedEvents);
+
+interface Peer {
+  send(message: ServerMessage): void;
+  /** The conversations the connection said it shows (`answers.follow`). */
+  following: Set<number>;
+  /** Those it started an answer in: followed until that answer ends, whatever it says it shows. */
+  started: Set<number>;
+}
+
+/** A request that came on no connection (the HTTP transport): it follows nothing. */
+const detached: ConnectionContext = { follow: () => {} };
 
 export class RpcServer {
   #handlers: Handlers;
-  #connections = new Set<(message: ServerMessage) => void>();
+  #peers = new Set<Peer>();
   #onInternalError: (error: unknown, method: string) => void;
   #translate: (error: unknown) => unknown;
   #internalErrorMessage: string;
@@ -65,12 +88,25 @@ export class RpcServer {
     this.#internalErrorMessage = internalErrorMessage(options.logFile ?? null);
     this.#testSurface = options.testSurface ?? false;
     bus.subscribe((name, payload) => {
-      for (const send of this.#connections) send({ type: 'event', name, payload });
+      const conversationId = followed.has(name)
+        ? (payload as { conversationId: number }).conversationId
+        : null;
+      for (const peer of this.#peers) {
+        if (conversationId === null) peer.send({ type: 'event', name, payload });
+        else if (peer.following.has(conversationId) || peer.started.has(conversationId)) {
+          peer.send({ type: 'event', name, payload });
+          if (name === 'answer.ended') peer.started.delete(conversationId);
+        }
+      }
     });
   }
 
   connect(send: (message: ServerMessage) => void): Connection {
-    this.#connections.add(send);
+    const peer: Peer = { send, following: new Set(), started: new Set() };
+    const context: ConnectionContext = {
+      follow: (ids) => (peer.following = new Set(ids)),
+    };
+    this.#peers.add(peer);
     return {
       receive: (message) => {
         const envelope = requestEnvelope.safeParse(message);
@@ -79,16 +115,22 @@ export class RpcServer {
           return;
         }
         const { id, method, params } = envelope.data;
-        void this.handle(method, params).then((outcome) => send({ type: 'response', id, ...outcome }));
+        void this.handle(method, params, context, peer).then((outcome) =>
+          send({ type: 'response', id, ...outcome }),
+        );
       },
-      close: () => this.#connections.delete(send),
+      close: () => this.#peers.delete(peer),
     };
   }
 
   /** Runs one request to completion; never throws. Used directly by the HTTP transport. */
-  async handle(method: string, params: unknown): Promise<Outcome> {
+  async handle(method: string, params: unknown, context = detached, peer?: Peer): Promise<Outcome> {
     try {
-      return { ok: true, result: await this.#dispatch(method, params) };
+      const result = await this.#dispatch(method, params, context);
+      // Whoever starts an answer follows it, whatever else it follows.
+      if (peer && answerStarting.has(method))
+        peer.started.add((result as { conversationId: number }).conversationId);
+      return { ok: true, result };
     } catch (thrown) {
       const error = this.#translate(thrown);
       if (error instanceof AppError) return { ok: false, error: error.toWire() };
@@ -97,15 +139,15 @@ export class RpcServer {
     }
   }
 
-  async #dispatch(method: string, params: unknown): Promise<unknown> {
+  async #dispatch(method: string, params: unknown, context: ConnectionContext): Promise<unknown> {
     // Own keys only, so `__proto__` or `constructor` can never name a handler.
     if (!Object.hasOwn(requestSchemas, method) || (!this.#testSurface && testSurface.has(method)))
       throw new AppError('invalid_input', `Unknown method: ${method}`);
     const name = method as Method;
     const parsed = requestSchemas[name].safeParse(params);
     if (!parsed.success) throw invalidInput(`Invalid parameters for ${name}`, parsed.error);
-    const handler = this.#handlers[name] as (params: unknown) => unknown;
-    return await handler(parsed.data);
+    const handler = this.#handlers[name] as (params: unknown, context: ConnectionContext) => unknown;
+    return await handler(parsed.data, context);
   }
 }
 

@@ -4,7 +4,7 @@
  * and the conclusions drawn from it against the checker and the reference answer.
  */
 import type { AnalysisState, CheckReport, MistakeAnalysis, Quantity } from '../../../src-shared/tutor';
-import type { Engine, GenerationHooks } from '../engine/engine';
+import type { Engine } from '../engine/engine';
 import { checkSolution, compareAnswer, formatQuantity } from './checker';
 import { readFinalAnswer } from './final-answer';
 import {
@@ -35,12 +35,8 @@ export interface SolutionToAnalyse {
   reference: (Quantity & { sigFigs: number }) | null;
 }
 
-export async function analyseSolution(
-  engine: Engine,
-  prompts: PromptLibrary,
-  input: SolutionToAnalyse,
-  options: { conversationKey?: string; signal?: AbortSignal; hooks?: GenerationHooks } = {},
-): Promise<{ analysis: MistakeAnalysis; prompt: string }> {
+/** What to ask the model for an analysis: the request, and the JSON schema its answer must fit. */
+export function analysisRequest(engine: Engine, prompts: PromptLibrary, input: SolutionToAnalyse) {
   const { reference } = input;
   const prompt = prompts.render('mistake-analysis', {
     problem: input.problem,
@@ -50,26 +46,30 @@ export async function analyseSolution(
       ? `The reference answer is ${formatQuantity(reference.value, reference.unit, reference.sigFigs)}.`
       : 'There is no reference answer.',
   });
-  const request = {
-    conversationId: options.conversationKey,
-    system: prompt.system,
-    messages: prompt.turns,
-    sampling: analysisSampling,
-  };
+  const request = { system: prompt.system, messages: prompt.turns, sampling: analysisSampling };
   // Size the schema to the room the prompt leaves, so the longest answer it allows still fits.
   const usage = engine.measure({ ...request, maxTokens: 1 });
   const room = usage ? usage.contextSize - usage.promptTokens - 8 : maxAnalysisTokens;
   const bounds = analysisBounds(Math.min(maxAnalysisTokens, room));
-  const analysis = await engine.generateJson<MistakeAnalysis>(
-    { ...request, maxTokens: Math.min(room, analysisMaxTokens(bounds)) },
-    analysisSchema(input.steps.length, bounds),
-    {
-      validate: (value) => readAnalysis(value, input.steps.length),
-      ...(options.signal ? { signal: options.signal } : {}),
-      ...(options.hooks ? { hooks: options.hooks } : {}),
+  return {
+    request: { ...request, maxTokens: Math.min(room, analysisMaxTokens(bounds)) },
+    json: {
+      schema: analysisSchema(input.steps.length, bounds),
+      validate: (value: unknown) => readAnalysis(value, input.steps.length),
     },
-  );
-  return { analysis, prompt: prompt.id };
+    prompt: prompt.id,
+  };
+}
+
+/** One analysis straight from the engine (the CLI and the evaluation; the app asks through its answers). */
+export async function analyseSolution(
+  engine: Engine,
+  prompts: PromptLibrary,
+  input: SolutionToAnalyse,
+): Promise<{ analysis: MistakeAnalysis; prompt: string }> {
+  const { request, json, prompt } = analysisRequest(engine, prompts, input);
+  const analysis = await engine.generateJson(request, json.schema, { validate: json.validate });
+  return { analysis, prompt };
 }
 
 /** What the view shows of a finished analysis: its checks against the checker and the reference. */

@@ -17,8 +17,7 @@ type TutorMethods =
   | 'tutor.checkAnswer'
   | 'mistakes.check'
   | 'mistakes.get'
-  | 'mistakes.analyse'
-  | 'mistakes.stop';
+  | 'mistakes.analyse';
 
 export function tutorHandlers(
   bank: ProblemBank,
@@ -47,6 +46,5 @@ export function tutorHandlers(
     'mistakes.check': (input) => mistakes().check(input),
     'mistakes.get': ({ conversationId }) => mistakes().get(conversationId),
     'mistakes.analyse': ({ conversationId }) => mistakes().analyse(conversationId),
-    'mistakes.stop': ({ conversationId }) => ({ stopped: mistakes().stop(conversationId) }),
   };
 }

@@ -3,6 +3,7 @@ import { ensureTestModel } from '../../../scripts/test-model/ensure-test-model';
 import { errorTypes, verdicts } from '../../../src-shared/tutor';
 import { startTestTutor, type TestTutor } from '../../test-support/tutor';
 import { createLogger } from '../log';
+import { AnswerService } from '../answers/answer-service';
 import { MistakeService } from './mistake-service';
 
 describe('mistake checks (real engine, store, bank and prompts)', () => {
@@ -66,7 +67,7 @@ describe('mistake checks (real engine, store, bank and prompts)', () => {
   it('can be stopped, then analysed again', async () => {
     const { conversationId } = t.mistakes.check({ problem: 'A problem.', solution: 'v = 2 m/s · 3 s = 6 m' });
     const ended = t.analysed(conversationId);
-    expect(t.mistakes.stop(conversationId)).toBe(true);
+    expect(t.answers.stop({ conversationId })).toBe(true);
     await ended;
     expect(t.mistakes.get(conversationId).analysis.status).toBe('stopped');
     const again = t.mistakes.analyse(conversationId);
@@ -84,13 +85,18 @@ describe('mistake checks (real engine, store, bank and prompts)', () => {
     const next = new MistakeService({
       store: t.store,
       engine: t.engine,
+      answers: new AnswerService({
+        store: t.store,
+        engine: t.engine,
+        bus: t.bus,
+        log: createLogger('test', 'error'),
+      }),
       bank: t.bank,
       prompts: t.prompts,
       bus: t.bus,
-      log: createLogger('test', 'error'),
     });
     expect(next.get(conversationId).analysis.status).toBe('interrupted');
-    t.mistakes.stop(conversationId);
+    t.answers.stop({ conversationId });
     await t.analysed(conversationId);
   });
 

@@ -5,17 +5,19 @@
  * it again — steps, findings, the analysis itself — its state.
  *
  * The checker runs first and its findings go into the prompt: the model explains, the checker verifies.
+ * The analysis is written like any answer (the answer service streams the JSON into the check's answer row);
+ * once checked, the row holds it as Markdown and the state holds it in full.
  */
 import { AppError } from '../../../src-shared/errors';
 import { limits } from '../../../src-shared/limits';
 import { solutionSteps } from '../../../src-shared/lines';
-import type { AnalysisState, MistakeCheck, Quantity } from '../../../src-shared/tutor';
+import type { AnalysisState, MistakeAnalysis, MistakeCheck, Quantity } from '../../../src-shared/tutor';
+import type { AnswerOutcome, AnswerService } from '../answers/answer-service';
 import type { Engine } from '../engine/engine';
 import type { EventBus } from '../event-bus';
-import type { Logger } from '../log';
 import type { Store } from '../store/store';
 import { titleFromText } from '../title';
-import { analyseSolution, concludeAnalysis } from './analyse-solution';
+import { analysisRequest, concludeAnalysis } from './analyse-solution';
 import { checkSolution } from './checker';
 import { analysisMarkdown } from './mistake-analysis';
 import type { ProblemBank } from './problem-bank';
@@ -25,17 +27,14 @@ import { readMistakeState, type MistakeState } from './saved-state';
 export interface MistakeServiceOptions {
   store: Store;
   engine: Engine;
+  answers: AnswerService;
   bank: ProblemBank;
   prompts: PromptLibrary;
   bus: EventBus;
-  log: Logger;
 }
 
 export class MistakeService {
   #options: MistakeServiceOptions;
-  /** Analyses being written, by conversation: how to stop each, and when it has been saved. */
-  #running = new Map<number, { controller: AbortController; saved: Promise<void> }>();
-  #closing = false;
 
   constructor(options: MistakeServiceOptions) {
     this.#options = options;
@@ -82,7 +81,7 @@ export class MistakeService {
   get(conversationId: number): MistakeCheck {
     const state = this.#read(conversationId);
     const analysis: AnalysisState =
-      state.analysis.status === 'running' && !this.#running.has(conversationId)
+      state.analysis.status === 'running' && !this.#options.answers.isRunning(conversationId)
         ? { status: 'interrupted' }
         : state.analysis;
     return {
@@ -96,92 +95,67 @@ export class MistakeService {
     };
   }
 
-  /** Starts (or restarts) the model's analysis; its progress and end arrive as events. */
+  /** Starts (or restarts) the model's analysis; it streams and ends as an answer (`answer.*` events). */
   analyse(conversationId: number): MistakeCheck {
+    const { store, engine, answers, prompts } = this.#options;
     const state = this.#read(conversationId);
-    if (this.#running.has(conversationId))
+    if (answers.isRunning(conversationId))
       throw new AppError('busy', 'This solution is already being analysed.');
-    if (this.#options.store.restoring)
-      throw new AppError('busy', 'The history is being restored from a backup. Try again in a moment.');
-    if (!this.#options.engine.state.model)
-      throw new AppError('model_not_loaded', 'No model is loaded. Load one in Models to get an analysis.');
-    const controller = new AbortController();
-    this.#save(conversationId, { ...state, analysis: { status: 'running' } });
-    const saved = this.#run(conversationId, state, controller.signal).finally(() => {
-      this.#running.delete(conversationId);
-      this.#options.bus.emit('mistakes.ended', { conversationId });
-      this.#options.bus.emit('conversations.changed', { ids: [conversationId] });
+    answers.assertCanStart(conversationId);
+    const input = { ...state, reference: this.#reference(state) };
+    const { request, json, prompt } = analysisRequest(engine, prompts, input);
+    const messageId = store.transaction(() => {
+      const question = this.#question(conversationId);
+      const messageId = store.messages.insert({
+        conversationId,
+        parentId: question,
+        role: 'assistant',
+        content: '',
+        status: 'streaming',
+      });
+      store.conversations.touch(conversationId, messageId);
+      this.#save(conversationId, { ...state, analysis: { status: 'running' } });
+      return messageId;
     });
-    this.#running.set(conversationId, { controller, saved });
+    answers.start<MistakeAnalysis>({
+      conversationId,
+      messageId,
+      request,
+      json,
+      conclude: (outcome) => {
+        const analysis = this.#analysisOf(input, outcome, prompt);
+        this.#save(conversationId, { ...this.#read(conversationId), analysis });
+        // Only a checked analysis is kept as the check's answer (for search and export); JSON cut short is not.
+        return analysis.status === 'done'
+          ? { content: analysisMarkdown(analysis.result), status: 'complete', stats: outcome.stats ?? {} }
+          : null;
+      },
+    });
     return this.get(conversationId);
   }
 
-  stop(conversationId: number): boolean {
-    const running = this.#running.get(conversationId);
-    running?.controller.abort();
-    return running !== undefined;
+  #analysisOf(
+    input: Parameters<typeof concludeAnalysis>[0],
+    outcome: AnswerOutcome<MistakeAnalysis>,
+    prompt: string,
+  ): AnalysisState {
+    if (outcome.status === 'complete' && outcome.value) return concludeAnalysis(input, outcome.value, prompt);
+    if (outcome.status === 'stopped') return { status: 'stopped' };
+    return { status: 'failed', error: outcome.error ?? 'The analysis failed.' };
   }
 
-  /** Stops every analysis being written and resolves once each is saved, as `stopped` (before a restore). */
-  async settle(): Promise<void> {
-    const running = [...this.#running.values()];
-    for (const { controller } of running) controller.abort();
-    await Promise.all(running.map(({ saved }) => saved));
-  }
-
-  /** On quit: analyses in progress stop, left as `running` in the store, so they show as interrupted. */
-  shutdown(): void {
-    this.#closing = true;
-    for (const { controller } of this.#running.values()) controller.abort();
-  }
-
-  async #run(conversationId: number, state: MistakeState, signal: AbortSignal): Promise<void> {
-    const { engine, prompts, bus, log } = this.#options;
-    const input = { ...state, reference: this.#reference(state) };
-    let analysis: AnalysisState;
-    try {
-      const result = await analyseSolution(engine, prompts, input, {
-        conversationKey: `conversation:${conversationId}`,
-        signal,
-        hooks: {
-          onDelta: (text, outputTokens) =>
-            bus.emit('mistakes.progress', { conversationId, outputTokens, text }),
-        },
-      });
-      analysis = concludeAnalysis(input, result.analysis, result.prompt);
-    } catch (error) {
-      if (error instanceof AppError && error.code === 'cancelled') analysis = { status: 'stopped' };
-      else {
-        log.warn(`Mistake check ${conversationId}: the analysis failed`, error);
-        analysis = { status: 'failed', error: error instanceof Error ? error.message : String(error) };
-      }
-    }
-    this.#finish(conversationId, analysis);
-  }
-
-  /** Saves the outcome; a finished analysis is also written as the check's answer, for search and export. */
-  #finish(conversationId: number, analysis: AnalysisState): void {
-    const { store, log } = this.#options;
-    if (this.#closing) return;
-    try {
-      store.transaction(() => {
-        const state = this.#read(conversationId);
-        this.#save(conversationId, { ...state, analysis });
-        if (analysis.status !== 'done') return;
-        const conversation = store.conversations.get(conversationId);
-        const answer = store.messages.insert({
-          conversationId,
-          parentId: conversation.leafMessageId,
-          role: 'assistant',
-          content: analysisMarkdown(analysis.result),
-          status: 'complete',
-        });
-        store.conversations.touch(conversationId, answer);
-      });
-    } catch (error) {
-      // Deleted meanwhile, or the disk is full: nothing more to save.
-      log.warn(`Mistake check ${conversationId}: could not save the analysis`, error);
-    }
+  /**
+   * The check's question, where every analysis hangs as a version of the answer; an earlier analysis cut
+   * short (the app quit while it was written) is removed first.
+   */
+  #question(conversationId: number): number {
+    const { store } = this.#options;
+    const messages = store.messages.all(conversationId);
+    const question = messages.find((message) => message.role === 'user');
+    if (!question) throw new AppError('invalid_input', 'This mistake check has no solution to analyse.');
+    for (const message of messages)
+      if (message.role === 'assistant' && message.status !== 'complete') store.messages.delete(message.id);
+    return question.id;
   }
 
   #noModel(conversationId: number): MistakeCheck {

@@ -4,7 +4,7 @@
  *   tsx stream-then-die.ts <dataDir> <model.gguf> <prompt> <seed>
  */
 import path from 'node:path';
-import type { AnswerEnded } from '../../../src-shared/types';
+import { AnswerService } from '../../core/answers/answer-service';
 import { ChatService } from '../../core/chat/chat-service';
 import { Engine } from '../../core/engine/engine';
 import { LlamaRuntime } from '../../core/engine/llama-runtime';
@@ -27,15 +27,16 @@ await engine.load({
   threads: 1,
   sequences: 1,
 });
-const chat = new ChatService({
+const answers = new AnswerService({
   store,
   engine,
   bus,
   log,
   onFlush: (id, length) => say(`FLUSH ${id} ${length}`),
 });
-bus.subscribe((name, payload) => {
-  if (name === 'chat.answer' && (payload as AnswerEnded).status !== 'streaming') {
+const chat = new ChatService({ store, engine, answers });
+bus.subscribe((name) => {
+  if (name === 'answer.ended') {
     say('DONE');
     store.close();
     process.exit(0);

@@ -1,32 +1,29 @@
 import { isAppError } from '../../../src-shared/errors';
 import type { RpcClient } from '../../../src-shared/rpc-client';
-import type { ChatStarted, ContextUsage, ConversationDetail } from '../../../src-shared/types';
+import type { AnswerEnded, ChatStarted, ContextUsage, ConversationDetail } from '../../../src-shared/types';
+import { AnswerFollower, type FollowerServices } from '../../lib/state/answer-follower.svelte';
 import type { ErrorAction } from '../../lib/state/error-text';
 import type { ToastState } from '../../lib/state/toasts.svelte';
 
-export interface Streaming {
-  conversationId: number;
-  messageId: number;
-  requestId: string;
-  text: string;
-  outputTokens: number;
-  /** Milliseconds from the request to the first streamed text, and to the latest. */
-  firstTextMs: number | null;
-  elapsedMs: number;
-}
+const endings: Record<AnswerEnded['status'], string> = {
+  complete: 'Answer complete.',
+  stopped: 'Answer stopped.',
+  interrupted: 'Answer interrupted.',
+  error: 'Answer error.',
+};
 
 /**
- * The open conversation: its messages (the active branch), the answer streaming into it, and the actions
- * on it. The store is the truth: after every answer the conversation is read back from it, and when it
- * changes anywhere (renamed, pinned or deleted here, in another view or in another window) its title is
+ * The open conversation: its messages (the active branch), the answer being written into it, and the
+ * actions on it. The store is the truth: after every answer the conversation is read back from it, and when
+ * it changes anywhere (renamed, pinned or deleted here, in another view or in another window) its title is
  * read again — or, once it no longer exists, it is closed.
  */
 export class ChatState {
-  conversationId = $state<number | null>(null);
+  /** Follows the answer being written in the open conversation; it also holds which one is open. */
+  answer: AnswerFollower<ConversationDetail>;
   detail = $state<ConversationDetail | null>(null);
-  streaming = $state<Streaming | null>(null);
   usage = $state<ContextUsage | null>(null);
-  /** Read out by a live region when an answer completes. */
+  /** Read out by a live region when an answer ends. */
   announcement = $state('');
   /** A message to scroll to and highlight (a search result). */
   focusMessageId = $state<number | null>(null);
@@ -36,69 +33,35 @@ export class ChatState {
   #toasts: ToastState;
   #usageTimer: ReturnType<typeof setTimeout> | null = null;
   #draft = '';
-  /** Set while this window starts an answer, so its own `chat.answer` event is not mistaken for another's. */
-  #starting = false;
 
-  constructor(api: RpcClient, toasts: ToastState) {
+  constructor(services: FollowerServices) {
+    const { api, toasts } = services;
     this.#api = api;
     this.#toasts = toasts;
-    api.on('generation.delta', (delta) => {
-      const streaming = this.streaming;
-      if (!streaming || delta.requestId !== streaming.requestId) return;
-      streaming.text += delta.text;
-      streaming.outputTokens = delta.outputTokens;
-      streaming.elapsedMs = delta.elapsedMs;
-      streaming.firstTextMs ??= delta.elapsedMs;
-    });
-    api.on('chat.answer', (answer) => {
-      if (answer.conversationId !== this.conversationId) return;
-      if (answer.status === 'streaming') {
-        // Started elsewhere (another window): follow it.
-        if (!this.streaming && !this.#starting) void this.#attach();
-        return;
-      }
-      if (this.streaming?.messageId === answer.messageId) this.streaming = null;
-      this.announcement =
-        answer.status === 'complete'
-          ? 'Answer complete.'
-          : answer.status === 'stopped'
-            ? 'Answer stopped.'
-            : `Answer ${answer.status}.`;
-      void this.#reload();
+    this.answer = new AnswerFollower(services, {
+      read: (id) => this.#api.call('conversations.get', { id }),
+      show: (detail) => {
+        this.detail = detail;
+        this.refreshUsage(this.#draft);
+      },
+      // Gone (deleted anywhere): nothing is left to show. Other failures are worth saying.
+      failed: (error) => (isAppError(error, 'not_found') ? this.#close() : this.#toasts.error(error)),
+      ended: (ended) => (this.announcement = endings[ended.status]),
+      openAction: 'open-conversation',
     });
     api.on('conversations.changed', ({ ids }) => {
       const id = this.conversationId;
       // An empty list: the whole history changed (a backup restored).
       if (id !== null && (ids.length === 0 || ids.includes(id))) void this.#refresh(ids.length === 0);
     });
-    // After a reload or a dropped connection, read the conversation again and pick up its stream (C4).
-    api.onStatus((status) => {
-      if (status === 'open' && this.conversationId !== null) void this.open(this.conversationId);
-    });
   }
 
-  get busy(): boolean {
-    return this.streaming !== null;
+  get conversationId(): number | null {
+    return this.answer.conversationId;
   }
 
   async open(id: number | null): Promise<void> {
-    this.conversationId = id;
-    this.streaming = null;
-    if (id === null) {
-      this.detail = null;
-      this.refreshUsage(this.#draft);
-      return;
-    }
-    try {
-      this.detail = await this.#api.call('conversations.get', { id });
-      await this.#attach();
-      this.refreshUsage(this.#draft);
-    } catch (error) {
-      if (id !== this.conversationId) return;
-      this.detail = null;
-      this.conversationId = null;
-      this.#toasts.error(error, 'open-conversation');
-    }
+    await this.answer.open(id);
   }
 
   /** Sends a message; returns the conversation it went to (new when none was open). */
@@ -124,19 +87,9 @@ export class ChatState {
   }
 
   async continueAnswer(messageId: number): Promise<void> {
-    const prefix = this.messages.find((message) => message.id === messageId)?.content ?? '';
-    await this.#start(
-      'continue',
-      () => this.#api.call('chat.continue', { conversationId: this.conversationId!, messageId }),
-      prefix,
+    await this.#start('continue', () =>
+      this.#api.call('chat.continue', { conversationId: this.conversationId!, messageId }),
     );
-  }
-
-  async stop(): Promise<void> {
-    if (this.conversationId === null || !this.streaming) return;
-    await this.#api
-      .call('chat.stop', { conversationId: this.conversationId })
-      .catch((error: unknown) => this.#toasts.error(error, 'stop'));
   }
 
   async switchBranch(messageId: number): Promise<void> {
@@ -179,39 +132,17 @@ export class ChatState {
     }, 250);
   }
 
-  async #start(action: ErrorAction, call: () => Promise<ChatStarted>, prefix = ''): Promise<number | null> {
-    this.#starting = true;
+  async #start(action: ErrorAction, call: () => Promise<ChatStarted>): Promise<number | null> {
     try {
       const started = await call();
-      this.conversationId = started.conversationId;
-      this.streaming = {
-        conversationId: started.conversationId,
-        messageId: started.messageId,
-        requestId: started.requestId,
-        text: prefix,
-        outputTokens: 0,
-        firstTextMs: null,
-        elapsedMs: 0,
-      };
+      this.answer.take(started);
       this.detail = await this.#api.call('conversations.get', { id: started.conversationId });
       return started.conversationId;
     } catch (error) {
       // The question may have been saved with an error answer (too long): show it.
       await this.#failed(error, action);
       return null;
-    } finally {
-      this.#starting = false;
     }
-  }
-
-  /** Follows an answer already streaming in this conversation: its text so far, then the deltas after it. */
-  async #attach(): Promise<void> {
-    const conversationId = this.conversationId;
-    const running = (await this.#api.call('chat.running', {})).find(
-      (answer) => answer.conversationId === conversationId,
-    );
-    if (!running || conversationId !== this.conversationId) return;
-    this.streaming = { ...running, text: running.content, outputTokens: 0, firstTextMs: null, elapsedMs: 0 };
   }
 
   /**
@@ -220,22 +151,7 @@ export class ChatState {
    */
   async #failed(error: unknown, action: ErrorAction): Promise<void> {
     this.#toasts.error(error, action);
-    await this.#reload();
-  }
-
-  async #reload(): Promise<void> {
-    const id = this.conversationId;
-    if (id === null) return;
-    try {
-      const detail = await this.#api.call('conversations.get', { id });
-      if (id !== this.conversationId) return;
-      this.detail = detail;
-      this.refreshUsage(this.#draft);
-    } catch (error) {
-      if (id !== this.conversationId) return;
-      if (isAppError(error, 'not_found')) this.#close();
-      else this.#toasts.error(error);
-    }
+    await this.answer.reload();
   }
 
   /**

@@ -32,13 +32,24 @@ describe('formatStats', () => {
     ).toBe('');
   });
 
-  it('shows live progress while streaming', () => {
-    const base = { conversationId: 1, messageId: 2, requestId: 'r', text: '' };
-    expect(formatLiveStats({ ...base, outputTokens: 0, firstTextMs: null, elapsedMs: 500 })).toBe(
+  it("shows live progress from the engine's figures only", () => {
+    const base = { messageId: 2, text: '', queuePosition: 0 };
+    expect(formatLiveStats({ ...base, outputTokens: 0, firstTokenMs: null, elapsedMs: 500 })).toBe(
       'Reading the prompt…',
     );
-    expect(formatLiveStats({ ...base, outputTokens: 21, firstTextMs: 1000, elapsedMs: 3000 })).toBe(
+    expect(formatLiveStats({ ...base, outputTokens: 21, firstTokenMs: 1000, elapsedMs: 3000 })).toBe(
       '1.0 s to first token · 10.0 tok/s · 21 tokens',
     );
+    // One token, or no time since the first: no rate rather than an impossible one.
+    expect(formatLiveStats({ ...base, outputTokens: 1, firstTokenMs: 800, elapsedMs: 800 })).toBe(
+      '800 ms to first token · 1 token',
+    );
+    expect(formatLiveStats({ ...base, outputTokens: 5, firstTokenMs: 800, elapsedMs: 800 })).toBe(
+      '800 ms to first token · 5 tokens',
+    );
+    // Waiting in the queue: nothing measured yet.
+    expect(
+      formatLiveStats({ ...base, queuePosition: 2, outputTokens: 0, firstTokenMs: null, elapsedMs: 0 }),
+    ).toBe('');
   });
 });

@@ -1,5 +1,5 @@
 import type { MessageStats, StopReason } from '../../../src-shared/types';
-import type { Streaming } from './chat-state.svelte';
+import type { LiveAnswer } from '../../lib/state/answer-follower.svelte';
 
 const stopLabels: Record<StopReason, string> = {
   end_token: 'finished',
@@ -24,13 +24,24 @@ export function formatStats(stats: MessageStats): string {
   return parts.join(' · ');
 }
 
-/** The same while the answer streams, so a slow model and a stuck one look different (RIVALS). */
-export function formatLiveStats(streaming: Streaming): string {
-  if (streaming.firstTextMs === null) return 'Reading the prompt…';
-  const decodeMs = streaming.elapsedMs - streaming.firstTextMs;
-  const rate =
-    decodeMs > 0 && streaming.outputTokens > 1
-      ? `${((streaming.outputTokens - 1) / (decodeMs / 1000)).toFixed(1)} tok/s · `
-      : '';
-  return `${seconds(streaming.firstTextMs)} to first token · ${rate}${streaming.outputTokens} tokens`;
+/**
+ * Tokens per second of an answer being written, from the engine's own figures only: the tokens after the
+ * first over the time since it. Null until that means something.
+ */
+export function liveTokensPerSecond(live: LiveAnswer): number | null {
+  const { outputTokens, elapsedMs, firstTokenMs } = live;
+  if (firstTokenMs === null || outputTokens <= 1 || elapsedMs <= firstTokenMs) return null;
+  return (outputTokens - 1) / ((elapsedMs - firstTokenMs) / 1000);
+}
+
+/** The same while the answer is written, so a slow model and a stuck one look different (RIVALS). */
+export function formatLiveStats(live: LiveAnswer): string {
+  if (live.queuePosition > 0) return '';
+  if (live.firstTokenMs === null) return 'Reading the prompt…';
+  const rate = liveTokensPerSecond(live);
+  return [
+    `${seconds(live.firstTokenMs)} to first token`,
+    ...(rate === null ? [] : [`${rate.toFixed(1)} tok/s`]),
+    `${live.outputTokens} token${live.outputTokens === 1 ? '' : 's'}`,
+  ].join(' · ');
 }

@@ -1,10 +1,8 @@
 import { solutionSteps } from '../../../src-shared/lines';
 import type { RpcClient } from '../../../src-shared/rpc-client';
 import type { CheckReport, MistakeCheck } from '../../../src-shared/tutor';
+import { AnswerFollower, type FollowerServices } from '../../lib/state/answer-follower.svelte';
 import type { ToastState } from '../../lib/state/toasts.svelte';
-
-/** How much of the JSON being written is shown while the analysis runs. */
-const previewChars = 240;
 
 /**
  * The Mistake check view: the form (problem and solution, with the checker's findings live as the solution
@@ -18,56 +16,31 @@ export class MistakeState {
   /** The checker's view of the solution being typed. */
   liveFindings = $state<CheckReport | null>(null);
 
-  conversationId = $state<number | null>(null);
+  /** Follows the analysis being written (its JSON) in the open check; it also holds which one is open. */
+  answer: AnswerFollower<MistakeCheck>;
   check = $state<MistakeCheck | null>(null);
-  progress = $state<{ outputTokens: number; preview: string } | null>(null);
   submitting = $state(false);
 
   #api: RpcClient;
   #toasts: ToastState;
   #liveTimer: ReturnType<typeof setTimeout> | null = null;
 
-  constructor(api: RpcClient, toasts: ToastState) {
+  constructor(services: FollowerServices) {
+    const { api, toasts } = services;
     this.#api = api;
     this.#toasts = toasts;
-    api.on('mistakes.progress', (progress) => {
-      if (progress.conversationId !== this.conversationId) return;
-      // A retry starts over (fewer tokens than before).
-      const previous =
-        this.progress && this.progress.outputTokens <= progress.outputTokens ? this.progress.preview : '';
-      this.progress = {
-        outputTokens: progress.outputTokens,
-        preview: (previous + progress.text).slice(-previewChars),
-      };
-    });
-    api.on('mistakes.ended', ({ conversationId }) => {
-      if (conversationId !== this.conversationId) return;
-      this.progress = null;
-      void this.#reload();
-    });
-    api.onStatus((status) => {
-      if (status === 'open' && this.conversationId !== null) void this.open(this.conversationId);
+    this.answer = new AnswerFollower(services, {
+      read: (conversationId) => api.call('mistakes.get', { conversationId }),
+      show: (check) => (this.check = check),
     });
   }
 
-  get running(): boolean {
-    return this.check?.analysis.status === 'running';
+  get conversationId(): number | null {
+    return this.answer.conversationId;
   }
 
   async open(id: number | null): Promise<void> {
-    this.conversationId = id;
-    this.progress = null;
-    if (id === null) {
-      this.check = null;
-      return;
-    }
-    try {
-      this.check = await this.#api.call('mistakes.get', { conversationId: id });
-    } catch (error) {
-      this.check = null;
-      this.conversationId = null;
-      this.#toasts.error(error);
-    }
+    await this.answer.open(id);
   }
 
   /** Fills the form with a bank problem and its typical wrong solution. */
@@ -113,8 +86,7 @@ export class MistakeState {
         ...(this.problemId ? { problemId: this.problemId } : {}),
       });
       this.check = check;
-      this.conversationId = check.conversationId;
-      this.progress = null;
+      void this.open(check.conversationId);
       return check.conversationId;
     } catch (error) {
       this.#toasts.error(error);
@@ -125,20 +97,14 @@ export class MistakeState {
   }
 
   async analyse(): Promise<void> {
-    if (this.conversationId === null) return;
+    const conversationId = this.conversationId;
+    if (conversationId === null) return;
     try {
-      this.progress = null;
-      this.check = await this.#api.call('mistakes.analyse', { conversationId: this.conversationId });
+      this.check = await this.#api.call('mistakes.analyse', { conversationId });
+      await this.open(conversationId);
     } catch (error) {
       this.#toasts.error(error);
     }
-  }
-
-  async stop(): Promise<void> {
-    if (this.conversationId === null) return;
-    await this.#api
-      .call('mistakes.stop', { conversationId: this.conversationId })
-      .catch((error: unknown) => this.#toasts.error(error));
   }
 
   /** Starts a new check from the open one: the form is filled with it, to edit and check again. */
@@ -155,14 +121,5 @@ export class MistakeState {
     this.solution = '';
     this.problemId = null;
     this.liveFindings = null;
-  }
-
-  async #reload(): Promise<void> {
-    if (this.conversationId === null) return;
-    try {
-      this.check = await this.#api.call('mistakes.get', { conversationId: this.conversationId });
-    } catch (error) {
-      this.#toasts.error(error);
-    }
   }
 }

@@ -1,14 +1,8 @@
 import type { RpcClient } from '../../../src-shared/rpc-client';
 import type { ProblemSummary, TutorAnswerCheck, TutorSession } from '../../../src-shared/tutor';
 import type { ChatStarted } from '../../../src-shared/types';
+import { AnswerFollower, type FollowerServices } from '../../lib/state/answer-follower.svelte';
 import type { ToastState } from '../../lib/state/toasts.svelte';
-
-export interface TutorStreaming {
-  messageId: number;
-  requestId: string;
-  text: string;
-  outputTokens: number;
-}
 
 /**
  * The open tutor session: its problem, the solution and hints the model wrote (read back from core, which
@@ -16,38 +10,31 @@ export interface TutorStreaming {
  */
 export class TutorState {
   problems = $state<ProblemSummary[]>([]);
-  conversationId = $state<number | null>(null);
+  /** Follows the answer being written in the open session; it also holds which one is open. */
+  answer: AnswerFollower<TutorSession>;
   session = $state<TutorSession | null>(null);
-  streaming = $state<TutorStreaming | null>(null);
   /** Set while a session is being opened or started, so the view does not flash the picker. */
   opening = $state(false);
 
   #api: RpcClient;
   #toasts: ToastState;
 
-  constructor(api: RpcClient, toasts: ToastState) {
+  constructor(services: FollowerServices) {
+    const { api, toasts } = services;
     this.#api = api;
     this.#toasts = toasts;
-    api.on('generation.delta', (delta) => {
-      if (this.streaming?.requestId !== delta.requestId) return;
-      this.streaming.text += delta.text;
-      this.streaming.outputTokens = delta.outputTokens;
-    });
-    api.on('chat.answer', (answer) => {
-      if (answer.conversationId !== this.conversationId || answer.status === 'streaming') return;
-      if (this.streaming?.messageId === answer.messageId) this.streaming = null;
-      void this.#reload();
+    this.answer = new AnswerFollower(services, {
+      read: (conversationId) => api.call('tutor.get', { conversationId }),
+      show: (session) => (this.session = session),
     });
     api.onStatus((status) => {
-      if (status !== 'open') return;
-      void this.loadProblems();
-      if (this.conversationId !== null) void this.open(this.conversationId);
+      if (status === 'open') void this.loadProblems();
     });
     if (api.status === 'open') void this.loadProblems();
   }
 
-  get busy(): boolean {
-    return this.streaming !== null;
+  get conversationId(): number | null {
+    return this.answer.conversationId;
   }
 
   async loadProblems(): Promise<void> {
@@ -59,23 +46,9 @@ export class TutorState {
   }
 
   async open(id: number | null): Promise<void> {
-    this.conversationId = id;
-    this.streaming = null;
-    if (id === null) {
-      this.session = null;
-      return;
-    }
-    this.opening = true;
-    try {
-      this.session = await this.#api.call('tutor.get', { conversationId: id });
-      await this.#attach();
-    } catch (error) {
-      this.session = null;
-      this.conversationId = null;
-      this.#toasts.error(error);
-    } finally {
-      this.opening = false;
-    }
+    this.opening = id !== null;
+    await this.answer.open(id);
+    this.opening = false;
   }
 
   /** Starts a session; returns its id, for the URL. */
@@ -84,8 +57,7 @@ export class TutorState {
     try {
       const session = await this.#api.call('tutor.start', input);
       this.session = session;
-      this.conversationId = session.conversationId;
-      this.streaming = null;
+      void this.answer.follow(session.conversationId);
       return session.conversationId;
     } catch (error) {
       this.#toasts.error(error);
@@ -109,11 +81,11 @@ export class TutorState {
   }
 
   async solve(): Promise<void> {
-    await this.#follow((conversationId) => this.#api.call('tutor.solve', { conversationId }));
+    await this.#ask((conversationId) => this.#api.call('tutor.solve', { conversationId }));
   }
 
   async hint(level?: number): Promise<void> {
-    await this.#follow((conversationId) =>
+    await this.#ask((conversationId) =>
       this.#api.call('tutor.hint', { conversationId, ...(level === undefined ? {} : { level }) }),
     );
   }
@@ -125,7 +97,7 @@ export class TutorState {
         conversationId: this.conversationId,
         answer,
       });
-      await this.#reload();
+      await this.answer.reload();
       return check;
     } catch (error) {
       this.#toasts.error(error);
@@ -133,51 +105,13 @@ export class TutorState {
     }
   }
 
-  async stop(): Promise<void> {
-    if (this.conversationId === null || !this.streaming) return;
-    await this.#api
-      .call('chat.stop', { conversationId: this.conversationId })
-      .catch((error: unknown) => this.#toasts.error(error));
-  }
-
-  async #follow(call: (conversationId: number) => Promise<ChatStarted>): Promise<void> {
+  async #ask(call: (conversationId: number) => Promise<ChatStarted>): Promise<void> {
     if (this.conversationId === null) return;
     try {
-      const started = await call(this.conversationId);
-      this.streaming = {
-        messageId: started.messageId,
-        requestId: started.requestId,
-        text: started.answerStart,
-        outputTokens: 0,
-      };
-      await this.#reload();
-    } catch (error) {
-      this.#toasts.error(error);
-      await this.#reload();
-    }
-  }
-
-  /** Follows an answer already being written in this session (after a reload). */
-  async #attach(): Promise<void> {
-    const conversationId = this.conversationId;
-    const running = (await this.#api.call('chat.running', {})).find(
-      (answer) => answer.conversationId === conversationId,
-    );
-    if (!running || conversationId !== this.conversationId) return;
-    this.streaming = {
-      messageId: running.messageId,
-      requestId: running.requestId,
-      text: running.content,
-      outputTokens: 0,
-    };
-  }
-
-  async #reload(): Promise<void> {
-    if (this.conversationId === null) return;
-    try {
-      this.session = await this.#api.call('tutor.get', { conversationId: this.conversationId });
+      this.answer.take(await call(this.conversationId));
     } catch (error) {
       this.#toasts.error(error);
     }
+    await this.answer.reload();
   }
 }

@@ -13,6 +13,13 @@ export class BackendState {
   /** The history database: open, recovered from damage (told once), or unavailable. */
   store = $state<StoreStatus | null>(null);
   error = $state<string | null>(null);
+  connected = $derived(this.connection === 'open');
+  /** The connection was up and is gone (the backend stopped or restarted): it is being retried. */
+  lost = $derived(this.everConnected && this.connection !== 'open');
+  /** Why nothing can be sent or stopped now (shown beside what is disabled); null while connected. */
+  offline = $derived(
+    this.connected ? null : this.lost ? 'Not connected to Phidesk — reconnecting…' : 'Connecting to Phidesk…',
+  );
 
   #api: RpcClient;
 

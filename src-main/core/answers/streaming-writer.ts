@@ -18,7 +18,7 @@ export const flushIntervalMs = 300;
 const finishRetryMs = 500;
 const finishRetries = 240;
 
-type AnswerEnd = {
+export type AnswerEnd = {
   content: string;
   status: MessageStatus;
   stats?: Partial<MessageStats>;
@@ -56,6 +56,11 @@ export class StreamingWriter {
 
   append(text: string): void {
     this.#content += text;
+  }
+
+  /** Starts the text over from `content` (a structured answer written again). */
+  restart(content: string): void {
+    this.#content = content;
   }
 
   flush(): void {
