@@ -24,3 +24,9 @@ export async function interleave<K extends string>(
 export function verdict(ok: boolean): string {
   return ok ? 'meets target' : 'MISSES TARGET';
 }
+
+/** The value below which `p` percent of `values` fall. */
+export function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}

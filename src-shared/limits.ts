@@ -34,6 +34,13 @@ export const limits = {
   /** A student's worked solution, and how many steps (non-empty lines) it may have. */
   solutionChars: 8000,
   solutionSteps: 25,
+  /** A note's body: a long chapter, far below the import cap. */
+  noteChars: 2_000_000,
+  noteTitleChars: 300,
+  /** Largest file a note is imported from (TEST-CATALOG: absurd sizes are refused, not read). */
+  importFileBytes: 20 * 1024 * 1024,
+  /** Files one import takes from a folder (it reports the rest as skipped). */
+  importFiles: 5000,
   /** A final answer typed to be checked ("28 m/s"). */
   answerChars: 100,
 } as const;

@@ -31,7 +31,6 @@ import {
   type GenerationDone,
   type LlamaRuntimeStatus,
   type LoadedModel,
-  type Note,
   type PingEvent,
   type PingStarted,
   type RunningAnswer,
@@ -46,6 +45,14 @@ import type {
   TutorAnswerCheck,
   TutorSession,
 } from './tutor';
+import {
+  noteSorts,
+  type ImportReport,
+  type Note,
+  type NoteChunkHit,
+  type NoteList,
+  type NotesIndexStatus,
+} from './notes';
 
 // ---------------------------------------------------------------------------------------------------------
 // How a method is declared
@@ -104,11 +111,20 @@ const problemId = z
   .min(1)
   .max(120)
   .regex(/^[a-z0-9-]+(~\d+)?$/, 'Not a problem id');
-const noteInput = z.strictObject({
-  title: z.string().max(500),
-  body: z.string().max(limits.messageChars * 10),
-  tags: z.array(z.string().min(1).max(50)).max(50),
-});
+const noteTitle = z.string().max(limits.noteTitleChars);
+const noteBody = z
+  .string()
+  .max(limits.noteChars, `Too long: a note holds at most ${limits.noteChars} characters`);
+const noteTags = z.array(z.string().trim().min(1).max(50)).max(50);
+/** "Physics/Mechanics": slash-separated names, none empty, no leading or trailing slash; '' is the top. */
+const noteFolder = z
+  .string()
+  .max(500)
+  .refine(
+    (folder) => folder === '' || folder.split('/').every((part) => part.trim() === part && part.length > 0),
+    'A folder is names separated by "/", none of them empty',
+  );
+const noteIds = z.array(id).min(1).max(10_000);
 const downloadId = z.strictObject({ id: z.string().min(1).max(100) });
 
 // ---------------------------------------------------------------------------------------------------------
@@ -238,10 +254,76 @@ const searchMethods = {
 } satisfies Group<'search'>;
 
 const notesMethods = {
-  'notes.list': method<Note[]>()(noParams),
-  'notes.create': method<Note>()(noteInput),
-  'notes.update': method<Note>()(noteInput.extend({ id })),
-  'notes.delete': method<{ deleted: boolean }>()(z.strictObject({ id })),
+  'notes.list': method<NoteList>()(
+    z.strictObject({
+      folder: noteFolder.optional(),
+      tag: z.string().max(50).optional(),
+      /** Words in the title or body. */
+      query: z.string().max(500).optional(),
+      sort: z.enum(noteSorts).default('updated'),
+      limit: z.int().min(1).max(5000).default(1000),
+    }),
+  ),
+  'notes.get': method<Note>()(z.strictObject({ id })),
+  'notes.create': method<Note>()(
+    z.strictObject({
+      title: noteTitle.default(''),
+      body: noteBody.default(''),
+      tags: noteTags.default([]),
+      folder: noteFolder.default(''),
+    }),
+  ),
+  /** Changes what is given (autosave sends the body alone); the index re-reads the note when it changed. */
+  'notes.update': method<Note>()(
+    z.strictObject({
+      id,
+      title: noteTitle.optional(),
+      body: noteBody.optional(),
+      tags: noteTags.optional(),
+      folder: noteFolder.optional(),
+    }),
+  ),
+  'notes.duplicate': method<Note>()(z.strictObject({ id })),
+  /** Moves notes to the bin; `notes.restore` brings them back (Undo) until the next start empties it. */
+  'notes.delete': method<{ deleted: number }>()(z.strictObject({ ids: noteIds })),
+  'notes.restore': method<{ restored: number }>()(z.strictObject({ ids: noteIds })),
+  /** One note as a Markdown file's content (the page saves it). */
+  'notes.export': method<{ fileName: string; mimeType: string; content: string }>()(z.strictObject({ id })),
+  /** Writes notes as `.md` files into a folder (created if missing), mirroring their folders. */
+  'notes.exportFolder': method<{ written: number; directory: string }>()(
+    z.strictObject({ directory: filePath, folder: noteFolder.optional() }),
+  ),
+  /** Imports `.md`, `.txt` and `.pdf` files, or every such file under a folder; bad files are reported. */
+  'notes.import': method<ImportReport>()(
+    z.strictObject({ paths: z.array(filePath).min(1).max(100), folder: noteFolder.default('') }),
+  ),
+  'notes.cancelImport': method<{ cancelled: boolean }>()(noParams),
+  /** Asks for files or a folder with the system's dialog (desktop); browser mode types a path instead. */
+  'notes.chooseImport': method<{ handledBy: 'desktop'; paths: string[] } | { handledBy: 'renderer' }>()(
+    z.strictObject({ folder: z.boolean().default(false) }),
+  ),
+  'notes.indexStatus': method<NotesIndexStatus>()(noParams),
+  /** Pauses the index (cancel) or lets it go on where it stopped. */
+  'notes.setIndexing': method<NotesIndexStatus>()(z.strictObject({ paused: z.boolean() })),
+  /** The pieces of notes that best match a question: words and, once embedded, meaning. */
+  'notes.search': method<NoteChunkHit[]>()(
+    z.strictObject({
+      query: z.string().trim().min(1).max(2000),
+      limit: z.int().min(1).max(50).default(8),
+      noteId: id.optional(),
+    }),
+  ),
+  /** Answers from the notes with numbered sources (a new note-assistant conversation, or a follow-up). */
+  'notes.ask': method<ChatStarted>()(
+    z.strictObject({
+      question: messageText(limits.problemChars),
+      /** Only this note ("Ask about this note"). */
+      noteId: id.optional(),
+      conversationId: id.optional(),
+    }),
+  ),
+  /** A bounded summary of one note, written as an answer; `notes.create` saves it as a note if wanted. */
+  'notes.summarise': method<ChatStarted>()(z.strictObject({ id })),
 } satisfies Group<'notes'>;
 
 const modelsMethods = {
@@ -413,6 +495,8 @@ export const answerStartingMethods = [
   'tutor.hint',
   'mistakes.check',
   'mistakes.analyse',
+  'notes.ask',
+  'notes.summarise',
 ] as const satisfies readonly Method[];
 
 // ---------------------------------------------------------------------------------------------------------
@@ -434,6 +518,10 @@ export interface Events {
   /** Conversations were created, renamed, pinned, deleted or answered: lists should refresh. */
   'conversations.changed': { ids: number[] };
   'settings.changed': AppSettings;
+  /** Notes were created, changed, moved, deleted or restored: lists should refresh. */
+  'notes.changed': { ids: number[] };
+  /** The notes index moved on (at most a few times a second). */
+  'notes.index': NotesIndexStatus;
   'downloads.changed': DownloadState[];
   /** Installed models were added, removed or changed (default, last used). */
   'models.changed': Record<string, never>;

@@ -245,15 +245,6 @@ export interface StoreStatus {
   interruptedAnswers: number;
 }
 
-export interface Note {
-  id: number;
-  title: string;
-  body: string;
-  tags: string[];
-  createdAt: number;
-  updatedAt: number;
-}
-
 export interface RegisteredModel {
   id: number;
   path: string;
@@ -350,6 +341,8 @@ export interface CatalogEntry {
 }
 
 export interface CatalogItem extends CatalogEntry {
+  /** A chat model answers; an embedding model only makes the notes index's vectors, and is never loaded to chat. */
+  purpose: 'chat' | 'embedding';
   url: string;
   /** Where it is installed, if it is. */
   installedPath: string | null;

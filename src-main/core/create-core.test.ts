@@ -57,7 +57,12 @@ describe('the log in core', () => {
     const logFile = configureLogFile(logDataDir)!;
     vi.spyOn(console, 'error').mockImplementation(() => {});
     const openFolder = vi.fn<(folder: string) => void>();
-    const desktop = { reveal: vi.fn(), openFolder, chooseModelFile: vi.fn(() => Promise.resolve(null)) };
+    const desktop = {
+      reveal: vi.fn(),
+      openFolder,
+      chooseModelFile: vi.fn(() => Promise.resolve(null)),
+      chooseNoteFiles: vi.fn(() => Promise.resolve([])),
+    };
     const logged = createCore(
       testCoreOptions(path.join(logDataDir, 'data'), {
         logFile,

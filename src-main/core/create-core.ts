@@ -19,6 +19,9 @@ import { engineHandlers } from './engine/handlers';
 import { LlamaRuntime } from './engine/llama-runtime';
 import { huggingFaceEndpoint, loadCatalog } from './models/catalog';
 import { modelHandlers } from './models/handlers';
+import { notesHandlers } from './notes/handlers';
+import { NotesFeature } from './notes/notes-feature';
+import { defaultRoots } from './files/user-paths';
 import { ModelsService, type DesktopActions, type ModelsServiceOptions } from './models/models-service';
 import { EventBus } from './event-bus';
 import type { Logger } from './log';
@@ -70,6 +73,7 @@ export interface Core {
   models: ModelsService | null;
   tutor: TutorService | null;
   mistakes: MistakeService | null;
+  notes: NotesFeature | null;
   /** Resolves once startup work (downloads to resume, the models folder, the default model) has begun. */
   ready: Promise<void>;
   /** Saves what is streaming (marked interrupted) and releases everything. */
@@ -96,6 +100,19 @@ export function createCore(options: CoreOptions): Core {
   const tutor = store && chat ? new TutorService({ store, chat, bank, prompts }) : null;
   const mistakes =
     store && answers ? new MistakeService({ store, engine, answers, bank, prompts, bus }) : null;
+  const notes =
+    store && chat
+      ? new NotesFeature({
+          store,
+          bus,
+          log: options.log,
+          runtime: llama,
+          engine,
+          chat,
+          roots: defaultRoots(options.dataDir),
+          desktop: options.desktop,
+        })
+      : null;
 
   const unavailable = () =>
     new AppError(
@@ -132,6 +149,7 @@ export function createCore(options: CoreOptions): Core {
   const requireChat = required(chat);
   const requireTutor = required(tutor);
   const requireMistakes = required(mistakes);
+  const requireNotes = required(notes);
 
   const appInfo = (): AppInfo => ({
     name: 'Phidesk',
@@ -159,11 +177,16 @@ export function createCore(options: CoreOptions): Core {
     ...engineHandlers(engine),
     ...answerHandlers(requireAnswers),
     ...chatHandlers(requireChat, requireStore),
-    ...storeHandlers(requireStore, bus, options.dataDir, async () => {
-      await answers?.settle();
+    ...storeHandlers(requireStore, bus, options.dataDir, {
+      before: async () => {
+        await answers?.settle();
+        await notes?.pause();
+      },
+      after: () => notes?.start(),
     }),
     ...modelHandlers(requireModels),
     ...tutorHandlers(bank, requireTutor, requireMistakes),
+    ...notesHandlers(requireNotes),
   };
   const rpc = new RpcServer(handlers, bus, {
     onInternalError: (error, method) => options.log.error(`${method} failed`, error),
@@ -174,9 +197,23 @@ export function createCore(options: CoreOptions): Core {
 
   // Load llama.cpp in the background; its status reaches the renderer as an event.
   llama.get().catch((error: unknown) => options.log.warn('llama.cpp runtime unavailable', error));
-  const ready =
+  notes?.start();
+  // The notes index embeds with the catalog's embedding model once it is in the models folder.
+  const useEmbeddings = () => {
+    const file = models?.installedEmbeddingModel();
+    if (file && notes) {
+      notes
+        .useEmbeddings(file)
+        .catch((error: unknown) => options.log.warn('No embedding model for notes', error));
+    }
+  };
+  bus.subscribe((name) => {
+    if (name === 'downloads.changed') useEmbeddings();
+  });
+  const ready = (
     models?.start().catch((error: unknown) => options.log.error('Could not prepare the models', error)) ??
-    Promise.resolve();
+    Promise.resolve()
+  ).then(useEmbeddings);
 
   return {
     bus,
@@ -189,9 +226,11 @@ export function createCore(options: CoreOptions): Core {
     models,
     tutor,
     mistakes,
+    notes,
     ready,
     async dispose() {
       answers?.shutdown();
+      await notes?.dispose();
       models?.downloads.dispose();
       diagnostics.dispose();
       await engine.dispose();

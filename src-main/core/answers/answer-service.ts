@@ -32,6 +32,11 @@ export interface AnswerJob<T = unknown> extends AnswerRef {
    * deletes it. Runs before the end is saved, and may save the feature's own state.
    */
   conclude?: ((outcome: AnswerOutcome<T>) => AnswerEnd | null) | undefined;
+  /**
+   * The answer is known without asking the model (notes: nothing relevant was found, so it says so rather
+   * than invent one): it is written and ended at once, through the same events as any other.
+   */
+  written?: string | undefined;
 }
 
 /** How an answer ended: its text (prefix included) and, for a structured answer, the checked value. */
@@ -140,9 +145,12 @@ export class AnswerService {
     this.#running.set(job.conversationId, running);
     let outcome: Promise<AnswerOutcome<T>>;
     try {
-      outcome = job.json
-        ? this.#generateJson(running, request, job.json, hooks)
-        : this.#generateText(running, request, hooks);
+      outcome =
+        job.written !== undefined
+          ? this.#write(running, job.written, hooks)
+          : job.json
+            ? this.#generateJson(running, request, job.json, hooks)
+            : this.#generateText(running, request, hooks);
     } catch (error) {
       // Refused before it started: the question stays, the answer says why.
       this.#end(running, job, {
@@ -195,6 +203,17 @@ export class AnswerService {
       this.#save(running, { content: running.writer.content, status: 'interrupted' });
     }
     this.#running.clear();
+  }
+
+  async #write<T>(
+    running: Running,
+    text: string,
+    hooks: { onQueued(position: number): void; onDelta(progress: GenerationProgress): void },
+  ): Promise<AnswerOutcome<T>> {
+    hooks.onQueued(0);
+    await Promise.resolve();
+    hooks.onDelta({ text, outputTokens: 0, elapsedMs: 0, firstTokenMs: null });
+    return { status: 'complete', content: running.prefix + text, value: undefined, stats: null, error: null };
   }
 
   #generateText(

@@ -73,6 +73,8 @@ export class ChatService {
     prompt: { system: string; turns: ChatTurn[] };
     settings: ConversationSettings;
     record?: (assistantId: number) => void;
+    /** The answer, when it is known without the model (see AnswerJob.written). */
+    written?: string;
   }): ChatStarted {
     const conversation = this.#store.conversations.get(input.conversationId);
     this.#answers.assertCanStart(conversation.id);
@@ -81,6 +83,7 @@ export class ChatService {
       settings: this.#settingsFor(conversation, { ...input.settings, system: input.prompt.system }),
       prompt: input.prompt.turns,
       record: input.record,
+      written: input.written,
     });
   }
 
@@ -194,6 +197,7 @@ export class ChatService {
       /** The turns the model reads, when not the history plus `text`. */
       prompt?: ChatTurn[] | undefined;
       record?: ((assistantId: number) => void) | undefined;
+      written?: string | undefined;
     },
   ): ChatStarted {
     const used = options.settings ?? this.#settingsFor(conversation);
@@ -224,7 +228,14 @@ export class ChatService {
     // A prompt ending in a partial answer primes it: the answer is saved starting with that text.
     const last = turns.at(-1);
     const start = options.prompt && last?.role === 'assistant' ? last.content : '';
-    return this.#answer({ ...conversation, settings: used }, userId, assistantId, turns, start);
+    return this.#answer(
+      { ...conversation, settings: used },
+      userId,
+      assistantId,
+      turns,
+      start,
+      options.written,
+    );
   }
 
   #answer(
@@ -233,11 +244,13 @@ export class ChatService {
     assistantId: number,
     turns: ChatTurn[],
     prefix: string,
+    written?: string,
   ): ChatStarted {
     const { queuePosition } = this.#answers.start({
       conversationId: conversation.id,
       messageId: assistantId,
       prefix,
+      written,
       request: {
         system: conversation.settings.system,
         messages: turns,

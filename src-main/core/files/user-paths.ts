@@ -14,8 +14,11 @@ export interface PathRules {
    * allowed `anywhere` (models live on other drives); writing is always confined.
    */
   roots: readonly string[] | 'anywhere';
-  /** `file`: must exist; `new`: its folder must exist (a file may be created or replaced). */
-  mode: 'file' | 'new';
+  /**
+   * `file`: must exist; `existing`: a file or a folder that exists (what to import from); `new`: its folder
+   * must exist (a file may be created or replaced).
+   */
+  mode: 'file' | 'existing' | 'new';
   /** Accepted extensions, with the dot. */
   extensions?: readonly string[];
 }
@@ -40,7 +43,7 @@ export function resolveUserPath(given: string, rules: PathRules): string {
   let real: string;
   try {
     real =
-      rules.mode === 'file'
+      rules.mode !== 'new'
         ? fs.realpathSync(normalised)
         : path.join(fs.realpathSync(path.dirname(normalised)), path.basename(normalised));
   } catch {
@@ -48,7 +51,9 @@ export function resolveUserPath(given: string, rules: PathRules): string {
       'not_found',
       rules.mode === 'file'
         ? `No file at ${normalised}.`
-        : `The folder ${path.dirname(normalised)} does not exist.`,
+        : rules.mode === 'existing'
+          ? `Nothing at ${normalised}.`
+          : `The folder ${path.dirname(normalised)} does not exist.`,
     );
   }
   // A link named model.gguf must lead to a .gguf file too.

@@ -1,11 +1,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ensureTestModel } from '../../../scripts/test-model/ensure-test-model';
 import { createCore, type Core } from '../create-core';
 import { tempDir } from '../../test-support/engine';
 import { testCoreOptions } from '../../test-support/core';
+import { startModelServer } from '../../test-support/model-server';
 import { catalogFit } from './models-service';
 
 const model = ensureTestModel({ endOfTextBias: -30 });
@@ -25,15 +26,23 @@ describe('ModelsService', () => {
   it('starts with an empty models folder and the catalog, each entry with a fit', () => {
     expect(models().list()).toEqual({ models: [], folder: path.join(dataDir, 'models') });
     const catalog = models().catalog();
-    expect(catalog.map((entry) => entry.quantization)).toEqual([
-      'Q4_K_S',
-      'Q4_K_M',
-      'Q5_K_M',
-      'Q6_K',
-      'Q8_0',
+    expect(catalog.map((entry) => `${entry.purpose} ${entry.quantization}`)).toEqual([
+      'chat Q4_K_S',
+      'chat Q4_K_M',
+      'chat Q5_K_M',
+      'chat Q6_K',
+      'chat Q8_0',
+      'embedding Q8_0',
     ]);
     expect(catalog.find((entry) => entry.recommended)?.quantization).toBe('Q4_K_M');
     expect(catalog[1]!.url).toBe('https://huggingface.co/TheBloke/phi-2-GGUF/resolve/main/phi-2.Q4_K_M.gguf');
+    expect(catalog[5]).toMatchObject({
+      name: 'bge-small-en-v1.5 Q8_0',
+      url: 'https://huggingface.co/CompendiumLabs/bge-small-en-v1.5-gguf/resolve/main/bge-small-en-v1.5-q8_0.gguf',
+      installedPath: null,
+    });
+    // Where a model comes from is in its URL; the rest of the catalog's bookkeeping stays in main.
+    expect(catalog[5]).not.toHaveProperty('repository');
     for (const entry of catalog) expect(['fits', 'may_be_slow', 'wont_fit']).toContain(entry.fit.verdict);
   });
 
@@ -131,6 +140,76 @@ describe('ModelsService', () => {
         .models.find((m) => m.path === copy),
     ).toMatchObject({ exists: false });
     await expect(models().load(copy)).rejects.toMatchObject({ code: 'not_found' });
+  });
+});
+
+describe('the embedding model in the catalog', () => {
+  const bgeId = 'bge-small-en-v1.5-q8_0';
+  const bgeFile = 'bge-small-en-v1.5-q8_0.gguf';
+  let embeddingCore: Core;
+  let embeddingDataDir: string;
+  let server: Awaited<ReturnType<typeof startModelServer>>;
+  const service = () => embeddingCore.models!;
+
+  beforeAll(async () => {
+    // Its own repository on the stand-in Hugging Face: the download must go there, not to Phi-2's.
+    server = await startModelServer({ [bgeFile]: model }, 'CompendiumLabs/bge-small-en-v1.5-gguf');
+    vi.stubEnv('HF_ENDPOINT', server.endpoint);
+    embeddingDataDir = tempDir('phidesk-embedding-model-');
+    embeddingCore = createCore(testCoreOptions(embeddingDataDir));
+    await embeddingCore.ready;
+  });
+  afterAll(async () => {
+    await embeddingCore.dispose();
+    await server.close();
+    vi.unstubAllEnvs();
+  });
+
+  it("downloads from its own repository, checked against the SHA-256 from that repository's listing", async () => {
+    service().startDownload(bgeId);
+    await expect
+      .poll(
+        () =>
+          service()
+            .downloads.list()
+            .find((d) => d.id === bgeId)?.status,
+        { timeout: 20_000 },
+      )
+      .toBe('complete');
+    expect(server.requests[0]!.path).toBe('/api/models/CompendiumLabs/bge-small-en-v1.5-gguf/tree/main');
+    expect(server.requests[1]!.path).toBe(`/CompendiumLabs/bge-small-en-v1.5-gguf/resolve/main/${bgeFile}`);
+    const file = path.join(embeddingDataDir, 'models', bgeFile);
+    expect(fs.readFileSync(file).equals(fs.readFileSync(model))).toBe(true);
+    expect(service().installedEmbeddingModel()).toBe(file);
+    expect(
+      service()
+        .catalog()
+        .find((entry) => entry.id === bgeId)?.installedPath,
+    ).toBe(file);
+  });
+
+  it('is never a chat model: not listed, not loadable into the chat, not a default', async () => {
+    const file = path.join(embeddingDataDir, 'models', bgeFile);
+    expect(service().list().models).toEqual([]);
+    await service().scanFolder();
+    expect(service().list().models).toEqual([]);
+    await expect(service().load(file)).rejects.toMatchObject({ code: 'invalid_input' });
+    expect(() => service().setDefault(file)).toThrow(expect.objectContaining({ code: 'not_found' }));
+    expect(embeddingCore.engine.state.model).toBeNull();
+  });
+
+  it('is not loaded into the chat at the next start, even if an old setting names it', async () => {
+    const file = path.join(embeddingDataDir, 'models', bgeFile);
+    expect(await embeddingCore.rpc.handle('settings.update', { defaultModel: file })).toMatchObject({
+      result: { defaultModel: file },
+    });
+    await embeddingCore.dispose();
+    embeddingCore = createCore(testCoreOptions(embeddingDataDir));
+    await embeddingCore.ready;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(embeddingCore.engine.state).toMatchObject({ model: null, loading: null });
+    expect(service().list().models).toEqual([]);
+    expect(service().installedEmbeddingModel()).toBe(file);
   });
 });
 

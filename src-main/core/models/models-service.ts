@@ -2,6 +2,10 @@
  * The models Phidesk knows: downloaded from the catalog, imported from disk (in place or copied), or found
  * in its models folder. Loads them with the performance settings, remembers the default, and loads that one
  * in the background at startup.
+ *
+ * The catalog's embedding model (for the notes index) is downloaded like the others but is not a chat
+ * model: it is never registered in the list of models, made the default or loaded into the engine; the
+ * notes index finds it with `installedEmbeddingModel()`.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -24,7 +28,7 @@ import { defaultRoots, resolveUserPath } from '../files/user-paths';
 import type { Logger } from '../log';
 import type { SettingsService } from '../settings/settings-service';
 import type { Store } from '../store/store';
-import { downloadUrl, type Catalog } from './catalog';
+import { downloadUrl, fileListingUrl, type Catalog, type CatalogModel } from './catalog';
 import { checkModelFile } from '../gguf/check-model-file';
 import { Downloader } from './downloader';
 import { estimateFit } from './fit-estimate';
@@ -34,6 +38,8 @@ export interface DesktopActions {
   reveal(file: string): void;
   openFolder(folder: string): void;
   chooseModelFile(): Promise<string | null>;
+  /** Files to import as notes, or one folder; empty when cancelled. */
+  chooseNoteFiles(folder: boolean): Promise<string[]>;
 }
 
 export interface ModelsServiceOptions {
@@ -69,7 +75,8 @@ export class ModelsService {
       bus: options.bus,
       log: options.log,
       onComplete: async (file, sha256) => {
-        await this.#register(file, 'download', sha256);
+        if (this.#embeddingEntry(file)) this.#changed();
+        else await this.#register(file, 'download', sha256);
       },
       token: () => this.#token(),
       ...(options.freeSpace ? { freeSpace: options.freeSpace } : {}),
@@ -83,7 +90,7 @@ export class ModelsService {
     this.downloads.restore();
     await this.scanFolder();
     const preferred = this.#options.settings.get().defaultModel;
-    if (preferred && fs.existsSync(preferred)) {
+    if (preferred && fs.existsSync(preferred) && !this.#embeddingEntry(preferred)) {
       this.load(preferred).catch((error: unknown) =>
         this.#options.log.warn(`Could not load the default model ${preferred}`, error),
       );
@@ -95,6 +102,7 @@ export class ModelsService {
     for (const name of fs.readdirSync(this.folder)) {
       if (!name.endsWith('.gguf')) continue;
       const file = path.join(this.folder, name);
+      if (this.#embeddingEntry(file)) continue;
       if (this.#options.store.models.byPath(file)) continue;
       try {
         const real = resolveUserPath(file, { roots: this.#roots(), mode: 'file', extensions: ['.gguf'] });
@@ -112,12 +120,29 @@ export class ModelsService {
       this.#options.store.models.list().map((model) => [path.basename(model.path), model.path]),
     );
     const ram = { total: os.totalmem(), free: os.freemem() };
-    return this.#options.catalog.models.map((entry) => ({
-      ...entry,
-      url: downloadUrl(this.#options.catalog, entry.file, this.#options.endpoint),
-      installedPath: installed.get(entry.file) ?? null,
-      fit: catalogFit(entry.ramBytes, ram),
-    }));
+    return this.#options.catalog.models.map((model) => {
+      // Where it comes from is in its URL; the renderer needs no more of it.
+      const { repository: _repository, revision: _revision, ...entry } = model;
+      return {
+        ...entry,
+        url: downloadUrl(model, this.#options.endpoint),
+        installedPath:
+          model.purpose === 'embedding'
+            ? this.installedEmbeddingModel(model.id)
+            : (installed.get(model.file) ?? null),
+        fit: catalogFit(model.ramBytes, ram),
+      };
+    });
+  }
+
+  /** The catalog's embedding model (the first, or the one with this id) if its file is in the models folder. */
+  installedEmbeddingModel(catalogId?: string): string | null {
+    const entry = this.#options.catalog.models.find(
+      (candidate) =>
+        candidate.purpose === 'embedding' && (catalogId === undefined || candidate.id === catalogId),
+    );
+    const file = entry && path.join(this.folder, entry.file);
+    return file && fs.existsSync(file) ? file : null;
   }
 
   list(): { models: InstalledModel[]; folder: string } {
@@ -170,6 +195,12 @@ export class ModelsService {
    */
   async load(given: string): Promise<LoadedModel> {
     const file = resolveUserPath(given, { roots: 'anywhere', mode: 'file', extensions: ['.gguf'] });
+    const embedding = this.#embeddingEntry(file);
+    if (embedding)
+      throw new AppError(
+        'invalid_input',
+        `${embedding.name} is the embedding model for searching notes; it cannot answer in the chat.`,
+      );
     const { gpu, gpuLayers, threads, contextSize } = this.#options.settings.get();
     const loaded = await this.#options.engine.load({
       path: file,
@@ -225,19 +256,16 @@ export class ModelsService {
   startDownload(catalogId: string) {
     const entry = this.#options.catalog.models.find((candidate) => candidate.id === catalogId);
     if (!entry) throw new AppError('not_found', `No model ${catalogId} in the catalog.`);
-    const { catalog, endpoint } = this.#options;
+    const { endpoint } = this.#options;
     const known = entry.sizeExact && entry.sha256 !== null;
     return this.downloads.start({
       id: entry.id,
       name: entry.name,
-      url: downloadUrl(catalog, entry.file, endpoint),
+      url: downloadUrl(entry, endpoint),
       fileName: entry.file,
       size: known ? entry.sizeBytes : null,
       sha256: known ? entry.sha256 : null,
-      lookup: {
-        url: `${endpoint}/api/models/${catalog.repository}/tree/${catalog.revision}`,
-        path: entry.file,
-      },
+      lookup: { url: fileListingUrl(entry, endpoint), path: entry.file },
     });
   }
 
@@ -253,6 +281,12 @@ export class ModelsService {
 
   #token(): string | null {
     return this.#options.store.settings.get(tokenKey, z.string().min(1)) ?? null;
+  }
+
+  /** The catalog's embedding model this file is, if it is one (known by its file name, wherever it is). */
+  #embeddingEntry(file: string): CatalogModel | undefined {
+    const name = path.basename(file);
+    return this.#options.catalog.models.find((entry) => entry.purpose === 'embedding' && entry.file === name);
   }
 
   #roots(): string[] {

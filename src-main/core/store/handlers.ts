@@ -1,5 +1,6 @@
 import type { ConversationDetail, ConversationSummary } from '../../../src-shared/types';
 import type { EventBus } from '../event-bus';
+import { fileNameFor } from '../files/file-name';
 import { defaultRoots, resolveUserPath } from '../files/user-paths';
 import type { Handlers } from '../rpc/rpc-server';
 import type { StoredConversation } from './conversations';
@@ -16,10 +17,6 @@ type StoreMethods =
   | 'conversations.export'
   | 'conversations.import'
   | 'search.query'
-  | 'notes.list'
-  | 'notes.create'
-  | 'notes.update'
-  | 'notes.delete'
   | 'store.backup'
   | 'store.restore';
 
@@ -27,13 +24,14 @@ const backupExtensions = ['.db', '.sqlite', '.sqlite3', '.backup'];
 
 /**
  * The history store over the contract. `store()` throws `unavailable` when the database could not open;
- * `settleAnswers` stops every answer being written and resolves once each is saved (before a restore).
+ * `restoring.before` stops every answer being written (and the notes index) and resolves once each is
+ * saved; `restoring.after` lets what reads the database start again on the restored one.
  */
 export function storeHandlers(
   store: () => Store,
   bus: EventBus,
   dataDir: string,
-  settleAnswers: () => Promise<void>,
+  restoring: { before: () => Promise<void>; after: () => void },
 ): Pick<Handlers, StoreMethods> {
   const changed = (ids: number[]) => bus.emit('conversations.changed', { ids });
   return {
@@ -61,7 +59,7 @@ export function storeHandlers(
     },
     'conversations.export': async ({ id, format }) => {
       const conversation = store().conversations.get(id);
-      const base = fileNameFor(conversation.title);
+      const base = fileNameFor(conversation.title, 'conversation');
       return format === 'markdown'
         ? { fileName: `${base}.md`, mimeType: 'text/markdown', content: exportMarkdown(store(), id) }
         : { fileName: `${base}.json`, mimeType: 'application/json', content: await exportJson(store(), id) };
@@ -72,10 +70,6 @@ export function storeHandlers(
       return summary(store().conversations.get(id));
     },
     'search.query': ({ query, limit }) => store().search.search(query, limit),
-    'notes.list': () => store().notes.list(1000),
-    'notes.create': (note) => store().notes.create(note),
-    'notes.update': ({ id, ...note }) => store().notes.update(id, note),
-    'notes.delete': ({ id }) => ({ deleted: store().notes.delete(id) }),
     'store.backup': async ({ path }) => {
       const target = resolveUserPath(path, {
         roots: defaultRoots(dataDir),
@@ -90,9 +84,12 @@ export function storeHandlers(
         mode: 'file',
         extensions: backupExtensions,
       });
-      const result = await store().restore(source, { settle: settleAnswers });
-      changed([]);
-      return result;
+      try {
+        return await store().restore(source, { settle: restoring.before });
+      } finally {
+        restoring.after();
+        changed([]);
+      }
     },
   };
 }
@@ -110,15 +107,4 @@ export function conversationDetail(store: Store, id: number): ConversationDetail
     state: conversation.state,
     messages: store.messages.branch(id, conversation.leafMessageId),
   };
-}
-
-/** A file name from a title: no path characters, not empty, not too long. */
-function fileNameFor(title: string): string {
-  const cleaned = title
-    // Path separators, characters Windows refuses, and control characters.
-    .replace(/[\\/:*?"<>|\p{Cc}]/gu, ' ')
-    .replace(/\s+/g, ' ')
-    .trim()
-    .slice(0, 80);
-  return cleaned || 'conversation';
 }

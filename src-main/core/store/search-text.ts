@@ -37,3 +37,29 @@ export function buildMatchQuery(input: string): string | null {
   if (words.length === 0) return null;
   return words.map((word, index) => `"${word}"${index === words.length - 1 ? '*' : ''}`).join(' ');
 }
+
+/** Words too common to tell one passage from another. */
+const stopWords = new Set(
+  `a about an and are as at be by can could did do does for from had has have how i if in into is it its
+  me my of on or so than that the their them then there these this to was we were what when where which
+  who why will with would you your`.split(/\s+/),
+);
+
+/**
+ * The words of a question worth searching for, as the index holds them (lower case, accents removed, CJK
+ * characters apart), without common words; at most 32, each once.
+ */
+export function questionWords(input: string): string[] {
+  const words = prepareSearchText(input.toLowerCase().normalize('NFD').replace(/\p{M}/gu, ''))
+    .split(/[^\p{L}\p{N}\u200B]+|\u200B/u)
+    .filter((word) => word.length > 0 && !stopWords.has(word) && /[\p{L}\p{N}]/u.test(word));
+  return [...new Set(words)].slice(0, 32);
+}
+
+/**
+ * An FTS5 query matching passages with any of these words (bm25 then ranks those with more, and rarer,
+ * words first), for retrieval rather than search as you type; null without words.
+ */
+export function anyWordQuery(words: readonly string[]): string | null {
+  return words.length === 0 ? null : words.map((word) => `"${word.replace(/"/g, '')}"`).join(' OR ');
+}

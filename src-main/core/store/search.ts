@@ -47,7 +47,7 @@ export class Search {
       >(
         `SELECT n.id, n.title, n.updated_at AS updatedAt, ${snippet('notes_fts', 1)} AS snippet
          FROM notes_fts JOIN notes n ON n.id = notes_fts.rowid
-         WHERE notes_fts MATCH @query ORDER BY notes_fts.rowid DESC LIMIT @limit`,
+         WHERE notes_fts MATCH @query AND n.deleted_at IS NULL ORDER BY notes_fts.rowid DESC LIMIT @limit`,
       ),
     };
   }

@@ -249,7 +249,12 @@ describe('store: search', () => {
       [['What is momentum?', 'Momentum is mass times velocity.']],
       'Momentum basics',
     );
-    store.notes.create({ title: 'Exam prep', body: 'Remember: momentum is conserved.', tags: ['physics'] });
+    store.notes.create({
+      title: 'Exam prep',
+      body: 'Remember: momentum is conserved.',
+      tags: ['physics'],
+      folder: '',
+    });
     const hits = store.search.search('momentum', 10);
     expect(hits[0]).toMatchObject({
       kind: 'title',

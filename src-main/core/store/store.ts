@@ -13,6 +13,7 @@ import { openDatabase } from './database';
 import { Messages } from './messages';
 import { migrations } from './migrations';
 import { Models } from './models';
+import { NoteChunks } from './note-chunks';
 import { Notes } from './notes';
 import { Search } from './search';
 import { Settings } from './settings';
@@ -27,6 +28,7 @@ interface Tables {
   conversations: Conversations;
   messages: Messages;
   notes: Notes;
+  noteChunks: NoteChunks;
   settings: Settings;
   models: Models;
   search: Search;
@@ -53,6 +55,7 @@ export class Store {
     const tables = buildTables(db);
     const interruptedAnswers = tables.messages.interruptStreaming();
     tables.conversations.purgeDeleted();
+    tables.notes.purgeDeleted();
     return new Store(file, nativeBinding, tables, {
       path: file,
       state: 'open',
@@ -71,6 +74,10 @@ export class Store {
 
   get notes(): Notes {
     return this.#tables.notes;
+  }
+
+  get noteChunks(): NoteChunks {
+    return this.#tables.noteChunks;
   }
 
   get settings(): Settings {
@@ -224,6 +231,7 @@ function buildTables(db: Database.Database): Tables {
     conversations: new Conversations(db),
     messages: new Messages(db),
     notes: new Notes(db),
+    noteChunks: new NoteChunks(db),
     settings: new Settings(db),
     models: new Models(db),
     search: new Search(db),
