@@ -4,6 +4,8 @@
  *   phidesk info --model <file.gguf>            metadata and fit estimate as JSON
  *   phidesk check <solution.txt>                the checker's findings (and the model's analysis) as JSON
  *   phidesk eval --model <file.gguf>            the tutor's accuracy on the problem bank
+ *   phidesk notes import <path>...              import notes (files or folders) and index them
+ *   phidesk notes ask --model <file.gguf> "q"   an answer drawn from the notes, with its sources
  * Exit codes: 0 ok, 1 failed, 2 bad input, 3 model error.
  */
 import { ask, askUsage } from './cli/ask';
@@ -11,8 +13,15 @@ import { check, checkUsage } from './cli/check';
 import { evaluate, evalUsage } from './cli/evaluate';
 import { exitCodes, reportError, UsageError } from './cli/exit-codes';
 import { info, infoUsage } from './cli/info';
+import { notes, notesUsage } from './cli/notes';
 
-const commands: Record<string, (args: string[]) => Promise<number>> = { ask, info, check, eval: evaluate };
+const commands: Record<string, (args: string[]) => Promise<number>> = {
+  ask,
+  info,
+  check,
+  eval: evaluate,
+  notes,
+};
 
 const usage = `Phidesk, on the command line.
 
@@ -23,6 +32,8 @@ ${infoUsage}
 ${checkUsage}
 
 ${evalUsage}
+
+${notesUsage}
 
 Exit codes: 0 ok, 1 failed, 2 bad input, 3 model error.`;
 

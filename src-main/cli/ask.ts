@@ -89,7 +89,8 @@ export async function ask(args: string[]): Promise<number> {
   return exitCodes.ok;
 }
 
-async function readStdin(): Promise<string> {
+/** Everything written to stdin, as UTF-8 (a prompt or question given as "-"). */
+export async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin as AsyncIterable<Buffer>) chunks.push(chunk);
   return Buffer.concat(chunks).toString('utf8');
