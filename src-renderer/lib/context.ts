@@ -3,6 +3,7 @@ import type { ChatState } from '../features/chat/chat-state.svelte';
 import type { ConversationList } from '../features/chat/conversation-list.svelte';
 import type { MistakeState } from '../features/mistakes/mistake-state.svelte';
 import type { ModelsState } from '../features/models/models-state.svelte';
+import type { NotesState } from '../features/notes/notes-state.svelte';
 import type { TutorState } from '../features/tutor/tutor-state.svelte';
 import type { BackendState } from './state/backend.svelte';
 import type { Router } from './state/router.svelte';
@@ -20,6 +21,8 @@ export interface AppContext {
   models: ModelsState;
   tutor: TutorState;
   mistakes: MistakeState;
+  /** Notes; any view can open one at some lines (a cited source): `notes.open(id, { lines: [12, 18] })`. */
+  notes: NotesState;
   /** Opens the search palette (Ctrl/Cmd+K). */
   openSearch: () => void;
 }
