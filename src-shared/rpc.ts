@@ -53,6 +53,14 @@ import {
   type NoteList,
   type NotesIndexStatus,
 } from './notes';
+import {
+  flashcardLimits,
+  type DeckSummary,
+  type Flashcard,
+  type FlashcardsChanged,
+  type ReviewCard,
+  type ReviewStep,
+} from './flashcards';
 
 // ---------------------------------------------------------------------------------------------------------
 // How a method is declared
@@ -421,6 +429,36 @@ const settingsMethods = {
   'settings.update': method<AppSettings>()(settingsPatchSchema.strict()),
 } satisfies Group<'settings'>;
 
+const deckName = z.string().trim().min(1, 'A deck needs a name').max(flashcardLimits.deckChars);
+const flashcardIds = z.array(id).min(1).max(10_000);
+
+const flashcardsMethods = {
+  /** Writes up to `count` flashcards from a note as an answer; they are saved when it ends (`flashcards.changed`). */
+  'flashcards.generate': method<ChatStarted>()(
+    z.strictObject({ noteId: id, count: z.int().min(1).max(flashcardLimits.perGeneration).default(5) }),
+  ),
+  /** Cards in a deck, or made from a note, or all of them. */
+  'flashcards.list': method<Flashcard[]>()(
+    z.strictObject({ deck: deckName.optional(), noteId: id.optional() }),
+  ),
+  'flashcards.update': method<Flashcard>()(
+    z.strictObject({
+      id,
+      front: messageText(flashcardLimits.frontChars).optional(),
+      back: messageText(flashcardLimits.backChars).optional(),
+      deck: deckName.optional(),
+    }),
+  ),
+  /** Moves cards to the bin; `flashcards.restore` brings them back (Undo) until the next start empties it. */
+  'flashcards.delete': method<{ deleted: number }>()(z.strictObject({ ids: flashcardIds })),
+  'flashcards.restore': method<{ restored: number }>()(z.strictObject({ ids: flashcardIds })),
+  'flashcards.decks': method<DeckSummary[]>()(noParams),
+  /** The card to review next in a deck (or in any), with what each grade would schedule. */
+  'flashcards.next': method<ReviewStep>()(z.strictObject({ deck: deckName.optional() })),
+  /** Grades a review now (1 Again, 2 Hard, 3 Good, 4 Easy); returns the card with its new due time. */
+  'flashcards.review': method<ReviewCard>()(z.strictObject({ id, grade: z.literal([1, 2, 3, 4]) })),
+} satisfies Group<'flashcards'>;
+
 const storeMethods = {
   'store.status': method<StoreStatus>()(noParams),
   'store.backup': method<{ path: string; bytes: number }>()(z.strictObject({ path: filePath })),
@@ -446,6 +484,7 @@ const methods = {
   ...mistakesMethods,
   ...settingsMethods,
   ...storeMethods,
+  ...flashcardsMethods,
 };
 
 // ---------------------------------------------------------------------------------------------------------
@@ -497,6 +536,7 @@ export const answerStartingMethods = [
   'mistakes.analyse',
   'notes.ask',
   'notes.summarise',
+  'flashcards.generate',
 ] as const satisfies readonly Method[];
 
 // ---------------------------------------------------------------------------------------------------------
@@ -525,6 +565,8 @@ export interface Events {
   'downloads.changed': DownloadState[];
   /** Installed models were added, removed or changed (default, last used). */
   'models.changed': Record<string, never>;
+  /** Flashcards were made, edited, deleted, restored or reviewed, or a generation ended: lists should refresh. */
+  'flashcards.changed': FlashcardsChanged;
 }
 
 export type EventName = keyof Events;

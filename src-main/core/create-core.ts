@@ -17,6 +17,8 @@ import { Diagnostics } from './diagnostics/diagnostics';
 import { Engine } from './engine/engine';
 import { engineHandlers } from './engine/handlers';
 import { LlamaRuntime } from './engine/llama-runtime';
+import { FlashcardService } from './flashcards/flashcard-service';
+import { flashcardHandlers } from './flashcards/handlers';
 import { huggingFaceEndpoint, loadCatalog } from './models/catalog';
 import { modelHandlers } from './models/handlers';
 import { notesHandlers } from './notes/handlers';
@@ -74,6 +76,7 @@ export interface Core {
   tutor: TutorService | null;
   mistakes: MistakeService | null;
   notes: NotesFeature | null;
+  flashcards: FlashcardService | null;
   /** Resolves once startup work (downloads to resume, the models folder, the default model) has begun. */
   ready: Promise<void>;
   /** Saves what is streaming (marked interrupted) and releases everything. */
@@ -113,6 +116,7 @@ export function createCore(options: CoreOptions): Core {
           desktop: options.desktop,
         })
       : null;
+  const flashcards = store && answers ? new FlashcardService({ store, engine, answers, bus }) : null;
 
   const unavailable = () =>
     new AppError(
@@ -150,6 +154,7 @@ export function createCore(options: CoreOptions): Core {
   const requireTutor = required(tutor);
   const requireMistakes = required(mistakes);
   const requireNotes = required(notes);
+  const requireFlashcards = required(flashcards);
 
   const appInfo = (): AppInfo => ({
     name: 'Phidesk',
@@ -187,6 +192,7 @@ export function createCore(options: CoreOptions): Core {
     ...modelHandlers(requireModels),
     ...tutorHandlers(bank, requireTutor, requireMistakes),
     ...notesHandlers(requireNotes),
+    ...flashcardHandlers(requireFlashcards),
   };
   const rpc = new RpcServer(handlers, bus, {
     onInternalError: (error, method) => options.log.error(`${method} failed`, error),
@@ -227,6 +233,7 @@ export function createCore(options: CoreOptions): Core {
     tutor,
     mistakes,
     notes,
+    flashcards,
     ready,
     async dispose() {
       answers?.shutdown();

@@ -10,6 +10,7 @@ import { AppError } from '../../../src-shared/errors';
 import type { StoreStatus } from '../../../src-shared/types';
 import { Conversations } from './conversations';
 import { openDatabase } from './database';
+import { Flashcards } from './flashcards';
 import { Messages } from './messages';
 import { migrations } from './migrations';
 import { Models } from './models';
@@ -29,6 +30,7 @@ interface Tables {
   messages: Messages;
   notes: Notes;
   noteChunks: NoteChunks;
+  flashcards: Flashcards;
   settings: Settings;
   models: Models;
   search: Search;
@@ -56,6 +58,7 @@ export class Store {
     const interruptedAnswers = tables.messages.interruptStreaming();
     tables.conversations.purgeDeleted();
     tables.notes.purgeDeleted();
+    tables.flashcards.purgeDeleted();
     return new Store(file, nativeBinding, tables, {
       path: file,
       state: 'open',
@@ -78,6 +81,10 @@ export class Store {
 
   get noteChunks(): NoteChunks {
     return this.#tables.noteChunks;
+  }
+
+  get flashcards(): Flashcards {
+    return this.#tables.flashcards;
   }
 
   get settings(): Settings {
@@ -232,6 +239,7 @@ function buildTables(db: Database.Database): Tables {
     messages: new Messages(db),
     notes: new Notes(db),
     noteChunks: new NoteChunks(db),
+    flashcards: new Flashcards(db),
     settings: new Settings(db),
     models: new Models(db),
     search: new Search(db),
