@@ -1,5 +1,4 @@
 /** Flashcards made from notes and reviewed with spaced repetition (FSRS), as the contract carries them. */
-import type { NotesAnswerState } from './notes';
 
 /** What a person may type into a card or a deck name (the model is held to far less: see flashcard-json). */
 export const flashcardLimits = {
@@ -92,14 +91,6 @@ export interface FlashcardsGenerated {
 export interface FlashcardsChanged {
   ids: number[];
   generation?: FlashcardsGenerated;
-}
-
-/**
- * What a flashcard generation's conversation remembers: a note-assistant conversation's state (so the notes
- * views read it as one) with the cards each answer made.
- */
-export interface FlashcardsAnswerState extends NotesAnswerState {
-  flashcards: { messageId: number; cardIds: number[] }[];
 }
 
 const minute = 60_000;

@@ -105,7 +105,9 @@ export interface NotesAnswerSources {
 
 /** What a note-assistant conversation remembers (its `state`). */
 export interface NotesAnswerState {
-  /** The note asked about or summarised, when it is about one note. */
+  /** The note asked about, summarised or made into flashcards, when it is about one note. */
   noteId: number | null;
   answers: NotesAnswerSources[];
+  /** The cards each flashcards answer made. */
+  flashcards: { messageId: number; cardIds: number[] }[];
 }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { FlashcardsAnswerState, FlashcardsChanged } from '../../../src-shared/flashcards';
+import type { FlashcardsChanged } from '../../../src-shared/flashcards';
+import type { NotesAnswerState } from '../../../src-shared/notes';
 import { splitLines } from '../../../src-shared/lines';
 import type { Note } from '../../../src-shared/notes';
 import { startTestChat, type TestChat } from '../../test-support/chat';
@@ -105,7 +106,7 @@ describe('flashcards from notes (real engine and store)', () => {
     expect(lines[saved[0]!.source!.lineStart - 1]).toBe('## Doppler');
     expect(lines[saved[1]!.source!.lineStart - 1]).toBe('## Interference');
 
-    const state = chat.store.conversations.get(started.conversationId).state as FlashcardsAnswerState;
+    const state = chat.store.conversations.get(started.conversationId).state as NotesAnswerState;
     expect(state).toEqual({
       noteId: note.id,
       answers: [],
@@ -195,7 +196,7 @@ describe('flashcards from notes (real engine and store)', () => {
         expect(card.source!.lineEnd).toBeLessThanOrEqual(lineCount);
       }
       expect(message.content).toMatch(/^Made \d+ flashcards?:/);
-      const state = chat.store.conversations.get(started.conversationId).state as FlashcardsAnswerState;
+      const state = chat.store.conversations.get(started.conversationId).state as NotesAnswerState;
       expect(state.flashcards[0]!.cardIds).toEqual(saved.map((card) => card.id));
     } else {
       expect(ended.status).toBe('error');

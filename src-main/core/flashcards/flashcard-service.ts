@@ -8,7 +8,6 @@
 import type {
   DeckSummary,
   Flashcard,
-  FlashcardsAnswerState,
   FlashcardsGenerated,
   ReviewCard,
   ReviewGrade,
@@ -26,7 +25,7 @@ import type { Store } from '../store/store';
 import { cardsMarkdown, type GeneratedCard } from './flashcard-json';
 import { flashcardsRequest, type Passage } from './flashcard-prompt';
 import { gradeChoices, newSchedule, reviewed, stateOf } from './flashcard-schedule';
-import { readFlashcardsState } from './answer-state';
+import { emptyNotesAnswerState, readNotesAnswerState } from '../notes/answer-state';
 
 /**
  * Once nothing is due, a card due within this long is shown rather than ending the review (Anki's "learn
@@ -151,7 +150,7 @@ export class FlashcardService {
         kind: 'note-assistant',
         title: `Flashcards: ${title}`.slice(0, 80),
       });
-      const state: FlashcardsAnswerState = { noteId: note.id, answers: [], flashcards: [] };
+      const state = emptyNotesAnswerState(note.id);
       store.conversations.setState(conversationId, state);
       const userMessageId = store.messages.insert({
         conversationId,
@@ -230,7 +229,7 @@ export class FlashcardService {
   #record(generation: Generation, cardIds: number[]): void {
     const { conversationId, messageId } = generation;
     try {
-      const current = readFlashcardsState(this.#store.conversations.get(conversationId).state);
+      const current = readNotesAnswerState(this.#store.conversations.get(conversationId).state);
       this.#store.conversations.setState(conversationId, {
         ...current,
         flashcards: [...current.flashcards, { messageId, cardIds }],

@@ -6,18 +6,13 @@
  * When nothing relevant is found the answer says so without asking the model; whether meaning was searched
  * too (or, with the index unfinished, words only) is kept with the sources for the view to say.
  */
-import { z } from 'zod';
 import { AppError } from '../../../src-shared/errors';
-import type {
-  NoteCitation,
-  NoteChunkHit,
-  NotesAnswerSources,
-  NotesAnswerState,
-} from '../../../src-shared/notes';
+import type { NoteCitation, NoteChunkHit, NotesAnswerSources } from '../../../src-shared/notes';
 import type { ChatStarted, ConversationSettings } from '../../../src-shared/types';
 import type { ChatService } from '../chat/chat-service';
 import type { Engine } from '../engine/engine';
 import type { Store } from '../store/store';
+import { emptyNotesAnswerState, readNotesAnswerState } from './answer-state';
 import type { NoteSearch } from './note-search';
 
 export const notFoundAnswer = 'Not found in your notes.';
@@ -133,7 +128,7 @@ export class NotesAnswers {
   }
 
   #newConversation(title: string, noteId: number | null): number {
-    const state: NotesAnswerState = { noteId, answers: [] };
+    const state = emptyNotesAnswerState(noteId);
     return this.#store.transaction(() => {
       const id = this.#store.conversations.create({
         kind: 'note-assistant',
@@ -145,7 +140,7 @@ export class NotesAnswers {
   }
 
   #record(conversationId: number, answer: NotesAnswerSources): void {
-    const current = readState(this.#store.conversations.get(conversationId).state);
+    const current = readNotesAnswerState(this.#store.conversations.get(conversationId).state);
     this.#store.conversations.setState(conversationId, { ...current, answers: [...current.answers, answer] });
   }
 
@@ -173,16 +168,4 @@ export function quoteSource(source: NoteCitation): string {
 /** A note cannot close the quotes it is put in. */
 function unquote(text: string): string {
   return text.replace(/"""/g, '”””');
-}
-
-/** Only the shape is checked: the answers' sources are written here and read back by the view alone. */
-const stateSchema = z.object({
-  noteId: z.number().nullable(),
-  answers: z.array(z.custom<NotesAnswerSources>((value) => typeof value === 'object' && value !== null)),
-});
-
-/** The conversation's state read back through a schema: anything else reads as no answers yet. */
-function readState(state: unknown): NotesAnswerState {
-  const parsed = stateSchema.safeParse(state);
-  return parsed.success ? parsed.data : { noteId: null, answers: [] };
 }

@@ -7,6 +7,7 @@ import { tinyPdf, writeFile } from '../../test-support/note-files';
 import { tempDir } from '../../test-support/engine';
 import { createLogger } from '../log';
 import { Store } from '../store/store';
+import { exportJson, importJson } from '../store/transfer';
 import { NotesFeature } from './notes-feature';
 import { notFoundAnswer, quoteSource } from './notes-answers';
 
@@ -166,6 +167,12 @@ describe('the notes assistant on a real database and the real engine', () => {
       lineStart: 3,
     });
     expect(state.answers[0]).toMatchObject({ retrieval: 'keyword', notFound: false });
+
+    // Exported and imported back, the answer keeps its sources under its new message id.
+    const copy = await importJson(chat.store, await exportJson(chat.store, started.conversationId));
+    const imported = chat.store.conversations.get(copy).state as NotesAnswerState;
+    const answer = chat.store.messages.all(copy).find((message) => message.role === 'assistant')!;
+    expect(imported.answers).toEqual([{ ...state.answers[0], messageId: answer.id }]);
   });
 
   it('says "Not found in your notes" without asking the model when nothing matches', async () => {

@@ -10,7 +10,9 @@ import { z } from 'zod';
 import { AppError } from '../../../src-shared/errors';
 import { limits } from '../../../src-shared/limits';
 import { conversationSettingsSchema } from '../../../src-shared/rpc';
+import type { NotesAnswerState } from '../../../src-shared/notes';
 import { conversationKinds, type ConversationKind, type MessageView } from '../../../src-shared/types';
+import { notesAnswerStateSchema, renumberNotesAnswerState } from '../notes/answer-state';
 import { mistakeStateSchema, tutorStateSchema, type TutorState } from '../tutor/saved-state';
 import { parseExport } from './parse-export';
 import type { MessageRow } from './rows';
@@ -241,28 +243,35 @@ class TreeCheck {
 
 /** Each kind's state through the schema its service reads it with; tutor replies must name real answers. */
 function readImportedState(kind: ConversationKind, state: unknown, messages: ExportedMessage[]): unknown {
-  if (kind === 'chat' || kind === 'note-assistant') {
+  if (kind === 'chat') {
     if (state !== null && state !== undefined)
       throw new AppError('invalid_input', `A ${kind} conversation has no saved state, but the file has one.`);
     return null;
   }
-  const schema = kind === 'tutor' ? tutorStateSchema : mistakeStateSchema;
+  const schema =
+    kind === 'tutor' ? tutorStateSchema : kind === 'mistake' ? mistakeStateSchema : notesAnswerStateSchema;
   const parsed = schema.safeParse(state);
   if (!parsed.success) throw refusal(parsed.error, ['conversation', 'state']);
-  if (kind === 'tutor') {
-    const answers = new Set(messages.filter((m) => m.role === 'assistant').map((m) => m.id));
-    const missing = (parsed.data as TutorState).replies.find((reply) => !answers.has(reply.messageId));
-    if (missing)
-      throw new AppError(
-        'invalid_input',
-        `The tutor session refers to answer ${missing.messageId}, which is not in the file.`,
-      );
-  }
-  return parsed.data;
+  const answers = new Set(messages.filter((m) => m.role === 'assistant').map((m) => m.id));
+  const named =
+    kind === 'tutor'
+      ? (parsed.data as TutorState).replies.map((reply) => reply.messageId)
+      : kind === 'note-assistant'
+        ? (parsed.data as NotesAnswerState).answers.map((answer) => answer.messageId)
+        : [];
+  const missing = named.find((messageId) => !answers.has(messageId));
+  if (missing !== undefined)
+    throw new AppError(
+      'invalid_input',
+      `The ${kind} state refers to answer ${missing}, which is not in the file.`,
+    );
+  // Cards are not part of an export: the imported conversation made none here.
+  return kind === 'note-assistant' ? { ...(parsed.data as NotesAnswerState), flashcards: [] } : parsed.data;
 }
 
-/** A tutor session names its answers by message id: the ids they have now. */
+/** Tutor sessions and notes answers name their answers by message id: the ids they have now. */
 function renumberState(kind: ConversationKind, state: unknown, renumbered: Map<number, number>): unknown {
+  if (kind === 'note-assistant') return renumberNotesAnswerState(state as NotesAnswerState, renumbered);
   if (kind !== 'tutor') return state;
   const tutor = state as TutorState;
   return {
