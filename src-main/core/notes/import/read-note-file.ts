@@ -9,11 +9,11 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { extractText, getDocumentProxy } from 'unpdf';
 import { limits } from '../../../../src-shared/limits';
 import { splitLines } from '../../../../src-shared/lines';
 import { fsRefusal, ImportRefusal } from './import-errors';
 import { noteFileKind, unsupportedFileReason, type NoteFileKind } from './note-file-kinds';
+import { pdfPageTexts } from './pdf-text';
 
 export interface ReadNote {
   title: string;
@@ -161,21 +161,15 @@ function clipTitle(title: string): string {
 /** pdf.js accepts junk before the header, up to this far in. */
 const pdfHeaderWithin = 1024;
 
-/** Each page's text, by pdf.js (no worker: it runs in this process, as unpdf sets it up for Node). */
+/** Each page's text, or why the PDF cannot be read. */
 async function pdfPages(bytes: Uint8Array): Promise<string[]> {
   const head = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.length, pdfHeaderWithin));
   if (!head.includes('%PDF-'))
     throw new ImportRefusal('This file is not a PDF, though its name ends in .pdf.');
-  let document: Awaited<ReturnType<typeof getDocumentProxy>> | undefined;
   try {
-    // A copy: pdf.js wants a plain Uint8Array, not a Buffer, and may keep or detach what it is given.
-    document = await getDocumentProxy(new Uint8Array(bytes), { verbosity: 0 });
-    const { text } = await extractText(document, { mergePages: false });
-    return text;
+    return await pdfPageTexts(bytes);
   } catch (error) {
     throw pdfRefusal(error);
-  } finally {
-    await document?.destroy().catch(() => undefined);
   }
 }
 
