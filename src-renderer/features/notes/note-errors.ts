@@ -13,7 +13,10 @@ export type NoteAction =
   | 'export-folder'
   | 'import'
   | 'index'
-  | 'list';
+  | 'list'
+  | 'ask'
+  | 'summarise'
+  | 'save-summary';
 
 /** A missing note, in words: the backend's `not_found` names ids ("Note 3 does not exist."). */
 const noteGone: Partial<Record<NoteAction, string>> = {
@@ -23,6 +26,9 @@ const noteGone: Partial<Record<NoteAction, string>> = {
   delete: 'This note was already deleted.',
   restore: 'This note can no longer be restored.',
   export: 'This note was deleted.',
+  ask: 'The note or the conversation this question was for no longer exists. Ask a new question.',
+  summarise: 'This note no longer exists. It may have been deleted.',
+  'save-summary': 'The summarised note was deleted, so the summary has no folder to go in.',
 };
 
 /** The text shown for a failed notes call: error-text.ts's words, with a note where it names one. */
