@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '../fixtures';
+import { tinyPdf } from '../../src-main/test-support/note-files';
 import { hostCall } from '../support/host-rpc';
 import type { Page } from '@playwright/test';
 
@@ -135,10 +136,14 @@ test('closes the open note when it is deleted elsewhere', async ({ app, webHost 
   await expect(row(app, 'Waves')).toBeVisible();
 });
 
-test('imports a folder and reports each file that failed', async ({ app, webHost }) => {
+test('imports a folder with a PDF and reports each file that failed', async ({ app, webHost }) => {
   const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'phidesk-notes-import-'));
   fs.writeFileSync(path.join(folder, 'lecture.md'), '# Lecture on momentum\n\np = m v\n');
   fs.writeFileSync(path.join(folder, 'plain.txt'), 'A plain text note about friction.\n');
+  fs.writeFileSync(
+    path.join(folder, 'slides.pdf'),
+    tinyPdf([['Ohm law: V = I R'], ['Capacitors store charge']]),
+  );
   fs.writeFileSync(
     path.join(folder, 'broken.md'),
     Buffer.from([0x00, 0xff, 0x00, 0xfe, 0x89, 0x50, 0x00, 0x00]),
@@ -150,7 +155,7 @@ test('imports a folder and reports each file that failed', async ({ app, webHost
   await dialog.getByRole('textbox', { name: /one per line/ }).fill(folder);
   await dialog.getByRole('button', { name: 'Import', exact: true }).click();
   const report = dialog.getByTestId('import-report');
-  await expect(report).toContainText('2 notes imported');
+  await expect(report).toContainText('3 notes imported');
   await expect(report).toContainText('1 failed');
   const failed = report.getByRole('list', { name: 'Files not imported' }).getByRole('listitem');
   await expect(failed).toHaveCount(1);
@@ -158,11 +163,20 @@ test('imports a folder and reports each file that failed', async ({ app, webHost
   await dialog.getByRole('button', { name: 'Done' }).click();
   await expect(row(app, 'plain')).toBeVisible();
   await expect(row(app, 'Lecture on momentum').or(row(app, 'lecture'))).toBeVisible();
+  // The PDF's pages are its text, each page's start kept for citations.
+  const pdf = (
+    await hostCall<{ notes: { id: number; title: string }[] }>(webHost, 'notes.list', {})
+  ).notes.find((note) => note.title === 'slides')!;
+  expect(await hostCall(webHost, 'notes.get', { id: pdf.id })).toMatchObject({
+    body: 'Ohm law: V = I R\n\nCapacitors store charge',
+    pageLines: [1, 3],
+    source: { kind: 'pdf' },
+  });
 
   // The index catches up: the footer says so, in words.
-  await expect(app.getByTestId('index-status')).toContainText(/All 5 notes indexed/, { timeout: 20_000 });
+  await expect(app.getByTestId('index-status')).toContainText(/All 6 notes indexed/, { timeout: 20_000 });
   const list = await hostCall<{ notes: { source: unknown }[] }>(webHost, 'notes.list', {});
-  expect(list.notes.filter((note) => note.source !== null)).toHaveLength(2);
+  expect(list.notes.filter((note) => note.source !== null)).toHaveLength(3);
   await expect(app.getByRole('alert')).toHaveCount(0);
   fs.rmSync(folder, { recursive: true, force: true });
 });
