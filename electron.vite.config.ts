@@ -13,6 +13,8 @@ export default defineConfig({
           'web-host': resolve('src-main/web-host.ts'),
           // The `phidesk` command line (bin/phidesk.js).
           cli: resolve('src-main/cli.ts'),
+          // The engine process (llama.cpp), started beside each of them.
+          'engine-process': resolve('src-main/engine-process.ts'),
         },
       },
     },

@@ -49,9 +49,9 @@ function conversation(turns: number, seed: number): ChatTurn[] {
   }));
 }
 
-function timed(run: () => ContextUsage | null): { ms: number; usage: ContextUsage } {
+async function timed(run: () => Promise<ContextUsage | null>): Promise<{ ms: number; usage: ContextUsage }> {
   const started = performance.now();
-  const usage = run();
+  const usage = await run();
   const ms = performance.now() - started;
   if (!usage) throw new Error('No model loaded.');
   return { ms, usage };
@@ -68,7 +68,7 @@ export async function benchContextFit(): Promise<void> {
   );
   console.log('turns      cold ms   warm ms   kept turns   prompt tokens');
   // Warm up the JIT and the tokenizer on a conversation of its own, so the first row is not penalised.
-  engine.measure({ system, messages: conversation(sizes[0]!, 1), maxTokens: 512 });
+  await engine.measure({ system, messages: conversation(sizes[0]!, 1), maxTokens: 512 });
 
   const results: Record<number, { coldMs: number; warmMs: number; keptTurns: number; promptTokens: number }> =
     {};
@@ -79,7 +79,7 @@ export async function benchContextFit(): Promise<void> {
     for (let round = 0; round < rounds; round++) {
       const turns = conversation(size, size * 1000 + round);
       const request: GenerateRequest = { system, messages: turns, maxTokens: 512 };
-      const first = timed(() => engine.measure(request));
+      const first = await timed(() => engine.measure(request));
       const next = seededRandom(round);
       const later: GenerateRequest = {
         ...request,
@@ -90,7 +90,7 @@ export async function benchContextFit(): Promise<void> {
         ],
       };
       // As after sending: the engine remembers where the first measure cut.
-      const second = timed(() => engine.measure(later, first.usage.droppedTurns));
+      const second = await timed(() => engine.measure(later, first.usage.droppedTurns));
       cold.push(first.ms);
       warm.push(second.ms);
       last = second.usage;

@@ -1,13 +1,15 @@
 /**
  * npm run bench:engine — the engine's overhead and levers, measured side by side on one generated model
  * (768 wide, 12 layers, Q4_0; random weights that never emit end-of-text):
- *   (a) raw node-llama-cpp decoding vs (b) the app path (a chat.send over the contract: chat service,
- *       answer service, engine and queue, the answer saved to SQLite as it streams, its events routed to
- *       the connection that follows it and serialised), ratio b/a ≥ 0.97
- *   (c) time to first token of turn 6, with vs without prefix reuse, ratio ≤ 0.3
+ *   (a) raw node-llama-cpp decoding in this process vs (b) the app path (a chat.send over the contract:
+ *       chat service, answer service, the engine in its own process behind the message boundary, its
+ *       queue, the answer saved to SQLite as it streams, its events routed to the connection that follows
+ *       it and serialised), ratio b/a ≥ 0.97
+ *   (c) time to first token of turn 6, with vs without prefix reuse (through the engine process), ≤ 0.3
  *   (d) 1 vs 2 llama.cpp threads
  *   (e) switching back to a conversation: kept in its own sequence, saved to and restored from a state
  *       file, or evaluated again — the choice behind SessionPool
+ *   (f) loading the model through the engine process vs in this process (both with llama.cpp running)
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -28,13 +30,16 @@ import { databaseFileName, Store } from '../src-main/core/store/store';
 import { AnswerStream } from '../src-main/core/engine/answer-stream';
 import { DeltaBuffer } from '../src-main/core/engine/delta-buffer';
 import { defaultSampling } from '../src-shared/settings';
-import { Engine } from '../src-main/core/engine/engine';
+import { LocalEngine } from '../src-main/core/engine/local-engine';
 import { LlamaRuntime } from '../src-main/core/engine/llama-runtime';
+import { EngineClient } from '../src-main/core/engine/process/engine-client';
+import { forkEngine } from '../src-main/core/engine/process/launch';
 import { phi2StopTriggers, renderPhi2Prompt } from '../src-main/core/engine/phi2-format';
 import { defaultThreads } from '../src-main/core/engine/threads';
 import { EventBus } from '../src-main/core/event-bus';
 import { createLogger } from '../src-main/core/log';
 import { RpcServer } from '../src-main/core/rpc/rpc-server';
+import { engineEntry } from '../src-main/test-support/core';
 import { handlersWith } from '../src-main/test-support/handlers';
 import { interleave, median, verdict } from './support';
 
@@ -242,19 +247,22 @@ async function main(): Promise<void> {
   const threads = defaultThreads(llama.cpuMathCores);
 
   const bus = new EventBus();
-  const engine = new Engine({
+  // The engine as the app runs it: in its own process.
+  const engine = new EngineClient({
     bus,
-    runtime: new LlamaRuntime(bus, 'cpu'),
     log: createLogger('bench', 'warn'),
+    launch: forkEngine(engineEntry),
+    gpu: 'cpu',
   });
-  await engine.load({
+  const loadOptions = {
     path: file,
     gpu: 'cpu',
     gpuLayers: 'auto',
     contextSize: 'auto',
     threads: 'auto',
     sequences: 2,
-  });
+  } as const;
+  await engine.load(loadOptions);
   const store = Store.open(
     path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'phidesk-bench-')), databaseFileName),
   );
@@ -278,7 +286,8 @@ async function main(): Promise<void> {
   const rawPath = await rawDecoder(model, threads);
   await rawPath.tokensPerSecond();
   await app.tokensPerSecond();
-  // CPU time per token (all threads) as well: steadier than wall time on a shared machine.
+  // CPU time per token in this process (all its threads): the raw loop's whole cost, and the app's share
+  // outside the engine process (contract, answers, store), steadier than wall time on a shared machine.
   const cpu = { raw: [] as number[], app: [] as number[] };
   const withCpu = (key: keyof typeof cpu, run: () => Promise<number>) => async () => {
     const before = process.cpuUsage();
@@ -291,7 +300,7 @@ async function main(): Promise<void> {
     raw: withCpu('raw', () => rawPath.tokensPerSecond()),
     app: withCpu('app', () => app.tokensPerSecond()),
   });
-  const cpuRatio = median(cpu.raw.map((value, round) => value / cpu.app[round]!));
+  const cpuShare = median(cpu.app.map((value, round) => value / cpu.raw[round]!));
   await rawPath.dispose();
   const jsMicros = perTokenJsMicros(model);
   const raw = median(decode.raw);
@@ -305,7 +314,7 @@ async function main(): Promise<void> {
     `    ratio b/a              ${pathRatio.toFixed(3)}   (median of per-round ratios) target ≥ 0.97: ${verdict(pathRatio >= 0.97)}`,
   );
   console.log(
-    `    CPU time per token     raw ${median(cpu.raw).toFixed(0)} µs, app ${median(cpu.app).toFixed(0)} µs: raw/app = ${cpuRatio.toFixed(3)}`,
+    `    CPU time per token     raw ${median(cpu.raw).toFixed(0)} µs; the app process (the engine's apart) ${median(cpu.app).toFixed(0)} µs = ${(cpuShare * 100).toFixed(1)}%`,
   );
   console.log(
     `    engine's own JS work   ${jsMicros.toFixed(1)} µs per token = ${((jsMicros / (1e6 / raw)) * 100).toFixed(2)}% of a token's time at (a)'s speed\n`,
@@ -317,18 +326,24 @@ async function main(): Promise<void> {
   const ttft = await interleave(rounds, {
     cold: async () => {
       // A different first token makes the whole prompt new to the context.
-      const done = await engine.generate({
-        conversationId: 'cold',
-        system: `Run ${Math.random()}`,
-        messages: turn6,
-        maxTokens: 1,
-      }).done;
+      const done = await (
+        await engine.generate({
+          conversationId: 'cold',
+          system: `Run ${Math.random()}`,
+          messages: turn6,
+          maxTokens: 1,
+        })
+      ).done;
       return done.stats.timeToFirstTokenMs!;
     },
     warm: async () => {
       // As after turn 5: everything up to the end of its answer is already in the context.
-      await engine.generate({ conversationId: 'warm', messages: history, maxTokens: 1 }).done;
-      const done = await engine.generate({ conversationId: 'warm', messages: turn6, maxTokens: 1 }).done;
+      await (
+        await engine.generate({ conversationId: 'warm', messages: history, maxTokens: 1 })
+      ).done;
+      const done = await (
+        await engine.generate({ conversationId: 'warm', messages: turn6, maxTokens: 1 })
+      ).done;
       return done.stats.timeToFirstTokenMs!;
     },
   });
@@ -364,6 +379,32 @@ async function main(): Promise<void> {
   );
   console.log(`    evaluated again        ${switching.again.toFixed(0)} ms`);
 
+  // (f) Loading the model: in the engine process (the app's way) or here, each with llama.cpp already up.
+  const bench = new EventBus();
+  const local = new LocalEngine({
+    bus: bench,
+    runtime: new LlamaRuntime(bench, 'cpu'),
+    log: createLogger('bench', 'warn'),
+  });
+  await local.load(loadOptions);
+  const loads = await interleave(5, {
+    child: async () => {
+      const started = performance.now();
+      await engine.load(loadOptions);
+      return performance.now() - started;
+    },
+    local: async () => {
+      const started = performance.now();
+      await local.load(loadOptions);
+      return performance.now() - started;
+    },
+  });
+  await local.dispose();
+  const loadRatio = median(loads.child.map((value, round) => value / loads.local[round]!));
+  console.log(
+    `\n(f) loading the model      engine process ${median(loads.child).toFixed(0)} ms · in this process ${median(loads.local).toFixed(0)} ms · ratio ${loadRatio.toFixed(2)}`,
+  );
+
   console.log(
     '\n' +
       JSON.stringify({
@@ -371,7 +412,7 @@ async function main(): Promise<void> {
         appTokensPerSecond: appRate,
         otherWindowEvents,
         appPathRatio: pathRatio,
-        appPathCpuRatio: cpuRatio,
+        appProcessCpuShare: cpuShare,
         turn6ColdMs: cold,
         turn6WarmMs: warm,
         reuseRatio,
@@ -379,6 +420,9 @@ async function main(): Promise<void> {
         twoThreads: two,
         switching,
         engineJsMicrosPerToken: jsMicros,
+        loadThroughProcessMs: median(loads.child),
+        loadInProcessMs: median(loads.local),
+        loadRatio,
       }),
   );
   answers.shutdown();

@@ -15,7 +15,7 @@ import { ensureTestModel } from '../scripts/test-model/ensure-test-model';
 import { LlamaRuntime } from '../src-main/core/engine/llama-runtime';
 import { EventBus } from '../src-main/core/event-bus';
 import { createLogger } from '../src-main/core/log';
-import { Embedder } from '../src-main/core/notes/embedder';
+import { Embedder } from '../src-main/core/engine/embedder';
 import { NoteIndexer, type NoteEmbeddings } from '../src-main/core/notes/note-indexer';
 import { NoteSearch } from '../src-main/core/notes/note-search';
 import { BruteForceVectorIndex } from '../src-main/core/notes/vector-index';

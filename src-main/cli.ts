@@ -9,13 +9,15 @@
  * Exit codes: 0 ok, 1 failed, 2 bad input, 3 model error.
  */
 import { ask, askUsage } from './cli/ask';
+import type { CliContext } from './cli/context';
 import { check, checkUsage } from './cli/check';
 import { evaluate, evalUsage } from './cli/evaluate';
 import { exitCodes, reportError, UsageError } from './cli/exit-codes';
 import { info, infoUsage } from './cli/info';
 import { notes, notesUsage } from './cli/notes';
+import { engineEntryBeside, forkEngine } from './core/engine/process/launch';
 
-const commands: Record<string, (args: string[]) => Promise<number>> = {
+const commands: Record<string, (args: string[], context: CliContext) => Promise<number>> = {
   ask,
   info,
   check,
@@ -49,7 +51,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const command = commands[name];
   if (!command) throw new UsageError(`unknown command "${name}"`);
-  return command(args);
+  return command(args, { launchEngine: forkEngine(engineEntryBeside(import.meta.filename)) });
 }
 
 main(process.argv.slice(2)).then(

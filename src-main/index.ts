@@ -6,6 +6,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { app, dialog, type BrowserWindow } from 'electron';
 import { createCore, type Core } from './core/create-core';
+import { engineEntryBeside } from './core/engine/process/launch';
 import { configureLogFile, createLogger } from './core/log';
 import { resolveDataDir } from './core/paths';
 import { desktopActions } from './app/desktop-actions';
@@ -14,6 +15,7 @@ import { bindContractToWindow } from './app/ipc';
 import { installMenu } from './app/menu';
 import { devElectronSqliteBinding, packagedSqliteBinding } from './app/native-binding';
 import { hardenApp } from './app/security';
+import { utilityEngine } from './app/utility-engine';
 import { createMainWindow } from './app/window';
 
 const log = createLogger('main');
@@ -66,6 +68,8 @@ function start(): void {
       : devElectronSqliteBinding(app.getAppPath(), process.versions.electron),
     resourcesDir: path.join(app.getAppPath(), 'resources'),
     log,
+    // llama.cpp runs in a utility process: a native crash there never takes the window down.
+    launchEngine: utilityEngine(engineEntryBeside(import.meta.filename)),
     // Only for the end-to-end tests of a development build: a packaged app never serves these methods.
     testSurface: !app.isPackaged && process.env.PHIDESK_TEST_SURFACE === '1',
     openExternal: (url) => confirmAndOpenExternal(url, mainWindow),

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import packageJson from '../package.json';
 import { createCore } from './core/create-core';
+import { engineEntryBeside, forkEngine } from './core/engine/process/launch';
 import { configureLogFile, createLogger } from './core/log';
 import { resolveDataDir } from './core/paths';
 import { rememberedPort, rememberPort } from './web/remembered-port';
@@ -43,6 +44,8 @@ async function main(): Promise<void> {
     testSurface: process.env.PHIDESK_TEST_SURFACE === '1',
     resourcesDir: path.join(import.meta.dirname, '../../resources'),
     log,
+    // llama.cpp runs in a child process: a native crash there never takes the host down.
+    launchEngine: forkEngine(engineEntryBeside(import.meta.filename)),
   });
   // Kept in the data folder, with the port, so a restarted host takes back the pages it served.
   const token = loadSessionSecret(dataDir, { rotate: values['new-token'] });

@@ -22,6 +22,8 @@ export const errorCodes = [
   'disk_full',
   /** The history database was written by a newer Phidesk and is left untouched (F5). */
   'database_too_new',
+  /** The engine process stopped unexpectedly and is being restarted: the same request can be sent again soon. */
+  'engine_restarting',
   'internal',
 ] as const;
 

@@ -166,6 +166,8 @@ const engineMethods = {
     }),
   ),
   'engine.cancelLoad': method<{ cancelled: boolean }>()(noParams),
+  /** Starts the engine process again (after it gave up restarting by itself), with the model it had. */
+  'engine.restart': method<EngineState>()(noParams),
   'engine.unload': method<{ unloaded: boolean }>()(noParams),
   /** Runs to the end and resolves with the whole answer (test surface: no conversation, no events). */
   'engine.generate': method<GenerationDone>()(

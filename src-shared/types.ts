@@ -99,6 +99,37 @@ export interface EngineState {
   /** The answer being generated, and how many wait behind it. */
   running: string | null;
   queued: number;
+  /** The process llama.cpp runs in; null for an engine inside the calling process (tests, benchmarks). */
+  process: EngineProcess | null;
+}
+
+/**
+ * Memory honesty: what the engine process really holds beside what the fit estimate said the model would
+ * need, so Settings can show both and a test can hold the estimate to the measure.
+ */
+export interface EngineMemory {
+  /** Resident memory of the engine process now, bytes. */
+  rssBytes: number;
+  /** Resident memory when it had started and loaded nothing: the runtime's own share. */
+  baselineBytes: number;
+  /** The fit estimate's RAM for the loaded model at its settings; null without a model. */
+  modelEstimateBytes: number | null;
+}
+
+/** The engine's own process (engine isolation): a native crash there never takes the app down. */
+export interface EngineProcess {
+  /**
+   * `starting`: being started (the first time, or again after a stop); `running`: serving; `restarting`: it
+   * stopped unexpectedly and is started again after a pause; `failed`: it stopped too often, see `failure`.
+   */
+  status: 'starting' | 'running' | 'restarting' | 'failed';
+  pid: number | null;
+  /** Its memory as it last reported it (null before the first report); see EngineMemory. */
+  memory: EngineMemory | null;
+  /** The last unexpected stop: what happened (exit code or signal) and when (ms since the epoch). */
+  lastCrash: { message: string; at: number } | null;
+  /** Why it stopped restarting and what to try instead (set with `failed`). */
+  failure: string | null;
 }
 
 export interface Sampling {
@@ -118,8 +149,8 @@ export interface ChatTurn {
   content: string;
 }
 
-/** Why an answer ended. */
-export type StopReason = 'end_token' | 'stop_trigger' | 'max_tokens' | 'user_stop' | 'error';
+/** Why an answer ended; `crashed`: the engine process stopped under it (its text so far is kept). */
+export type StopReason = 'end_token' | 'stop_trigger' | 'max_tokens' | 'user_stop' | 'error' | 'crashed';
 
 export interface GenerationStats {
   /** Tokens in the prompt the model saw. */

@@ -5,6 +5,7 @@ import { messageText } from '../../src-shared/rpc';
 import { samplingSchema } from '../../src-shared/settings';
 import type { GenerationDone } from '../../src-shared/types';
 import { exitCodes, reportError, UsageError } from './exit-codes';
+import type { CliContext } from './context';
 import { withEngine } from './engine-session';
 import { option, required } from './options';
 
@@ -24,9 +25,10 @@ const stopLabels: Record<GenerationDone['stopReason'], string> = {
   max_tokens: 'max tokens',
   user_stop: 'stopped',
   error: 'error',
+  crashed: 'the engine process stopped',
 };
 
-export async function ask(args: string[]): Promise<number> {
+export async function ask(args: string[], context: CliContext): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
@@ -66,9 +68,10 @@ export async function ask(args: string[]): Promise<number> {
   const gpu = option('gpu', values.gpu, z.enum(['auto', 'cpu', 'cuda', 'vulkan', 'metal']), 'text');
 
   const done = await withEngine(
+    context,
     { path: model, ...(threads ? { threads } : {}), ...(gpu ? { gpu } : {}) },
-    (engine) =>
-      engine.generate(
+    async (engine) => {
+      const handle = await engine.generate(
         {
           system,
           messages: [{ role: 'user', content: prompt }],
@@ -76,7 +79,9 @@ export async function ask(args: string[]): Promise<number> {
           maxTokens,
         },
         { onDelta: ({ text }) => process.stdout.write(text) },
-      ).done,
+      );
+      return handle.done;
+    },
   );
   process.stdout.write('\n');
   const { stats } = done;

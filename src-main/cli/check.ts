@@ -5,6 +5,7 @@ import { limits } from '../../src-shared/limits';
 import { analyseSolution, concludeAnalysis } from '../core/tutor/analyse-solution';
 import { checkSolution } from '../core/tutor/checker';
 import { splitSteps } from '../core/tutor/mistake-service';
+import type { CliContext } from './context';
 import { withEngine } from './engine-session';
 import { exitCodes, UsageError } from './exit-codes';
 import { option } from './options';
@@ -19,7 +20,7 @@ export const checkUsage = `phidesk check <solution.txt> [--model <file.gguf>] [-
   --threads <n>          llama.cpp threads (with --model)
   --gpu <backend>        auto, cpu, cuda, vulkan or metal (with --model)`;
 
-export async function check(args: string[]): Promise<number> {
+export async function check(args: string[], context: CliContext): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
@@ -69,6 +70,7 @@ export async function check(args: string[]): Promise<number> {
     const threads = option('threads', values.threads, z.int().min(1).max(limits.threads), 'number');
     const gpu = option('gpu', values.gpu, z.enum(['auto', 'cpu', 'cuda', 'vulkan', 'metal']), 'text');
     const { analysis, prompt } = await withEngine(
+      context,
       { path: values.model, ...(threads ? { threads } : {}), ...(gpu ? { gpu } : {}) },
       (engine) => analyseSolution(engine, prompts, input),
     );

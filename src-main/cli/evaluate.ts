@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { limits } from '../../src-shared/limits';
 import { topics } from '../../src-shared/tutor';
 import { evaluateTutor, formatReport } from '../core/tutor/quality-report';
+import type { CliContext } from './context';
 import { withEngine } from './engine-session';
 import { exitCodes, UsageError } from './exit-codes';
 import { option, required } from './options';
@@ -19,7 +20,7 @@ export const evalUsage = `phidesk eval --model <file.gguf> [options]
   --threads <n>          llama.cpp threads
   --gpu <backend>        auto, cpu, cuda, vulkan or metal`;
 
-export async function evaluate(args: string[]): Promise<number> {
+export async function evaluate(args: string[], context: CliContext): Promise<number> {
   const { values } = parseArgs({
     args,
     options: {
@@ -43,6 +44,7 @@ export async function evaluate(args: string[]): Promise<number> {
   const { bank, prompts } = loadTutorResources();
 
   const report = await withEngine(
+    context,
     { path: model, ...(threads ? { threads } : {}), ...(gpu ? { gpu } : {}) },
     (engine) =>
       evaluateTutor(engine, bank, prompts, {

@@ -10,6 +10,7 @@ const modelErrors: ErrorCode[] = [
   'model_not_loaded',
   'insufficient_memory',
   'unavailable',
+  'engine_restarting',
 ];
 
 /** Prints an error for a person and returns the exit code it deserves. */

@@ -1,17 +1,16 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { limits } from '../../src-shared/limits';
-import { LlamaRuntime } from '../core/engine/llama-runtime';
-import { EventBus } from '../core/event-bus';
 import { checkModelFile } from '../core/gguf/check-model-file';
-import { estimateFit } from '../core/models/fit-estimate';
+import type { CliContext } from './context';
+import { withEngine } from './engine-session';
 import { exitCodes } from './exit-codes';
 import { option, required } from './options';
 
 export const infoUsage = `phidesk info --model <file.gguf> [--context <n>] [--gpu-layers <n>]
   Prints the model's metadata and whether it fits this machine, as JSON. Loads no weights.`;
 
-export async function info(args: string[]): Promise<number> {
+export async function info(args: string[], context: CliContext): Promise<number> {
   const { values } = parseArgs({
     args,
     options: { model: { type: 'string' }, context: { type: 'string' }, 'gpu-layers': { type: 'string' } },
@@ -24,13 +23,9 @@ export async function info(args: string[]): Promise<number> {
     z.int().min(0).max(limits.gpuLayers),
     'number',
   );
-  const runtime = new LlamaRuntime(new EventBus());
-  try {
-    const llama = await runtime.get();
-    const fit = await estimateFit(llama, file.path, { contextSize, gpuLayers });
-    console.log(JSON.stringify({ file, backend: runtime.status, fit }, null, 2));
+  return withEngine(context, null, async (engine) => {
+    const fit = await engine.estimateFit(file.path, { contextSize, gpuLayers });
+    console.log(JSON.stringify({ file, backend: engine.runtime, fit }, null, 2));
     return exitCodes.ok;
-  } finally {
-    await runtime.dispose();
-  }
+  });
 }

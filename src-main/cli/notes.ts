@@ -13,6 +13,7 @@ import type { NotesFeature } from '../core/notes/notes-feature';
 import { resolveDataDir } from '../core/paths';
 import type { Store } from '../core/store/store';
 import { readStdin } from './ask';
+import type { CliContext } from './context';
 import { exitCodes, reportError, UsageError } from './exit-codes';
 import { option, required } from './options';
 import { findResourcesDir } from './resources';
@@ -38,10 +39,10 @@ phidesk notes ask --model <file.gguf> [options] "question"
 const importParams = requestSchemas['notes.import'].shape;
 const askParams = requestSchemas['notes.ask'].shape;
 
-export async function notes(args: string[]): Promise<number> {
+export async function notes(args: string[], context: CliContext): Promise<number> {
   const [command, ...rest] = args;
-  if (command === 'import') return importNotes(rest);
-  if (command === 'ask') return askNotes(rest);
+  if (command === 'import') return importNotes(rest, context);
+  if (command === 'ask') return askNotes(rest, context);
   throw new UsageError(
     command
       ? `unknown notes command "${command}" (use import or ask)`
@@ -49,7 +50,7 @@ export async function notes(args: string[]): Promise<number> {
   );
 }
 
-async function importNotes(args: string[]): Promise<number> {
+async function importNotes(args: string[], context: CliContext): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
@@ -63,7 +64,7 @@ async function importNotes(args: string[]): Promise<number> {
   // The service takes full paths only; a path typed here is relative to where the command runs.
   const paths = positionals.map((given) => path.resolve(given));
 
-  return withNotes(dataDir, async ({ notes }) => {
+  return withNotes(context, dataDir, async ({ notes }) => {
     const report = await notes.service.import(paths, folder);
     await notes.indexer.settled();
     console.log(values.json ? JSON.stringify(report, null, 2) : importSummary(report));
@@ -80,7 +81,7 @@ export function importSummary(report: ImportReport): string {
   ].join('\n');
 }
 
-async function askNotes(args: string[]): Promise<number> {
+async function askNotes(args: string[], context: CliContext): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
@@ -107,7 +108,7 @@ async function askNotes(args: string[]): Promise<number> {
     throw new UsageError(`the question: ${parsed.error.issues[0]?.message ?? 'invalid value'}`);
   const question = parsed.data;
 
-  return withNotes(dataDir, async ({ bus, engine, notes, store }) => {
+  return withNotes(context, dataDir, async ({ bus, engine, notes, store }) => {
     if (noteId !== undefined && !noteExists(store, noteId))
       throw new UsageError(`--note ${noteId}: there is no such note`);
     await engine.load({
@@ -188,8 +189,13 @@ type NotesCore = Core & { notes: NotesFeature; store: Store };
  * The app's own core on a data folder, for one command; always disposed, also on errors, so the process
  * exits promptly. Logs go to stderr only (warnings and errors), never to stdout.
  */
-async function withNotes(dataDir: string, use: (core: NotesCore) => Promise<number>): Promise<number> {
+async function withNotes(
+  context: CliContext,
+  dataDir: string,
+  use: (core: NotesCore) => Promise<number>,
+): Promise<number> {
   const core = createCore({
+    launchEngine: context.launchEngine,
     // Plain Node, as in browser mode; nothing here asks for app.info.
     host: 'browser',
     appVersion: packageJson.version,

@@ -14,9 +14,9 @@ import { ChatService } from './chat/chat-service';
 import { chatHandlers } from './chat/handlers';
 import { diagnosticsHandlers } from './diagnostics/handlers';
 import { Diagnostics } from './diagnostics/diagnostics';
-import { Engine } from './engine/engine';
 import { engineHandlers } from './engine/handlers';
-import { LlamaRuntime } from './engine/llama-runtime';
+import { EngineClient, type EngineClientOptions } from './engine/process/engine-client';
+import type { LaunchEngine } from './engine/process/launch';
 import { FlashcardService } from './flashcards/flashcard-service';
 import { flashcardHandlers } from './flashcards/handlers';
 import { huggingFaceEndpoint, loadCatalog } from './models/catalog';
@@ -48,6 +48,11 @@ export interface CoreOptions {
   log: Logger;
   /** The file `log` writes to (see configureLogFile); null or undefined when it logs to stderr only. */
   logFile?: string | null | undefined;
+  /** Starts the engine process, where llama.cpp runs (see engine/process/launch.ts). */
+  launchEngine: LaunchEngine;
+  /** Test seams for the engine's crash recovery (hang timeout, restart pauses). */
+  engineRecovery?:
+    Pick<EngineClientOptions, 'hangTimeoutMs' | 'restartDelaysMs' | 'crashWindowMs'> | undefined;
   /** Runtime assets: prompts, the problem bank, the model catalog. */
   resourcesDir: string;
   /** Serves the methods only tests call (see testSurfaceMethods); never on in a packaged app. */
@@ -66,7 +71,7 @@ export interface CoreOptions {
 export interface Core {
   bus: EventBus;
   rpc: RpcServer;
-  engine: Engine;
+  engine: EngineClient;
   /** Null when the history database could not be opened; storeStatus says why. */
   store: Store | null;
   storeStatus: StoreStatus;
@@ -86,12 +91,18 @@ export interface Core {
 export function createCore(options: CoreOptions): Core {
   fs.mkdirSync(options.dataDir, { recursive: true });
   const bus = new EventBus();
-  const llama = new LlamaRuntime(bus);
   const diagnostics = new Diagnostics(bus);
-  const engine = new Engine({ bus, runtime: llama, log: options.log });
   const sqlite = sqliteVersion(options.sqliteBinding);
   const { store, status: storeStatus } = openStore(path.join(options.dataDir, databaseFileName), options);
   const settings = store ? new SettingsService(store, bus) : null;
+  const engine = new EngineClient({
+    bus,
+    log: options.log,
+    launch: options.launchEngine,
+    // The backend the default model will load with, so llama.cpp starts once.
+    gpu: settings?.get().gpu,
+    ...options.engineRecovery,
+  });
   const answers = store ? new AnswerService({ store, engine, bus, log: options.log }) : null;
   const chat =
     store && settings && answers
@@ -109,7 +120,7 @@ export function createCore(options: CoreOptions): Core {
           store,
           bus,
           log: options.log,
-          runtime: llama,
+          embeddings: engine.embeddings,
           engine,
           chat,
           roots: defaultRoots(options.dataDir),
@@ -136,7 +147,7 @@ export function createCore(options: CoreOptions): Core {
       ? new ModelsService({
           store,
           engine,
-          runtime: llama,
+          estimateFit: (file, fit) => engine.estimateFit(file, fit),
           settings,
           bus,
           log: options.log,
@@ -165,7 +176,7 @@ export function createCore(options: CoreOptions): Core {
     dataDir: options.dataDir,
     logFile: options.logFile ?? null,
     versions: { node: process.versions.node, electron: process.versions.electron ?? null, sqlite },
-    llama: llama.status,
+    llama: engine.runtime,
   });
 
   const handlers: Handlers = {
@@ -201,9 +212,9 @@ export function createCore(options: CoreOptions): Core {
     testSurface: options.testSurface ?? false,
   });
 
-  // Load llama.cpp in the background; its status reaches the renderer as an event.
-  llama.get().catch((error: unknown) => options.log.warn('llama.cpp runtime unavailable', error));
   notes?.start();
+  // A restarted engine process has the embedding model back: the index goes on where it stopped.
+  engine.onEmbeddingsLoaded(() => notes?.indexer.kick());
   // The notes index embeds with the catalog's embedding model once it is in the models folder.
   const useEmbeddings = () => {
     const file = models?.installedEmbeddingModel();
@@ -241,7 +252,6 @@ export function createCore(options: CoreOptions): Core {
       models?.downloads.dispose();
       diagnostics.dispose();
       await engine.dispose();
-      await llama.dispose();
       store?.close();
     },
   };

@@ -4,13 +4,14 @@ import path from 'node:path';
 import type { GenerationDone, GenerationStarted } from '../../src-shared/types';
 import { ensureTestModel } from '../../scripts/test-model/ensure-test-model';
 import type { TestModelOptions } from '../../scripts/test-model/phi2-test-model';
-import { Engine, type GenerateRequest, type GenerationHooks } from '../core/engine/engine';
+import type { GenerateRequest, GenerationHooks } from '../core/engine/engine';
+import { LocalEngine } from '../core/engine/local-engine';
 import { LlamaRuntime } from '../core/engine/llama-runtime';
 import { EventBus } from '../core/event-bus';
 import { createLogger } from '../core/log';
 
 export interface TestEngine {
-  engine: Engine;
+  engine: LocalEngine;
   bus: EventBus;
   runtime: LlamaRuntime;
   /** Every event the engine announced, in order. */
@@ -18,7 +19,7 @@ export interface TestEngine {
   dispose(): Promise<void>;
 }
 
-/** A real engine on the real llama.cpp runtime (CPU), with a generated test model loaded. */
+/** A real engine on the real llama.cpp runtime (CPU) in this process, with a generated test model loaded. */
 export async function startTestEngine(
   model: Partial<TestModelOptions> = {},
   options: { maxQueued?: number; sequences?: number } = {},
@@ -27,7 +28,7 @@ export async function startTestEngine(
   const events: TestEngine['events'] = [];
   bus.subscribe((name, payload) => events.push({ name, payload }));
   const runtime = new LlamaRuntime(bus, 'cpu');
-  const engine = new Engine({ bus, runtime, log: createLogger('test'), maxQueued: options.maxQueued });
+  const engine = new LocalEngine({ bus, runtime, log: createLogger('test'), maxQueued: options.maxQueued });
   await engine.load({
     path: ensureTestModel(model),
     gpu: 'cpu',
@@ -51,12 +52,12 @@ export async function startTestEngine(
 
 /** Runs a request to the end, collecting what was streamed. */
 export async function generateAll(
-  engine: Engine,
+  engine: Pick<LocalEngine, 'generate'>,
   request: GenerateRequest,
 ): Promise<{ done: GenerationDone; deltas: string[]; started: GenerationStarted | null }> {
   const deltas: string[] = [];
   let started: GenerationStarted | null = null;
-  const handle = engine.generate(request, {
+  const handle = await engine.generate(request, {
     onDelta: ({ text }) => deltas.push(text),
     onStarted: (s) => (started = s),
   });

@@ -15,7 +15,8 @@ import type {
   MessageStats,
   RunningAnswer,
 } from '../../../src-shared/types';
-import type { Engine, GenerateRequest, GenerationProgress } from '../engine/engine';
+import type { Engine, GenerateRequest, GenerationHooks, GenerationProgress } from '../engine/engine';
+import { generateJson } from '../engine/json-generation';
 import type { EventBus } from '../event-bus';
 import type { Logger } from '../log';
 import type { Store } from '../store/store';
@@ -39,9 +40,12 @@ export interface AnswerJob<T = unknown> extends AnswerRef {
   written?: string | undefined;
 }
 
-/** How an answer ended: its text (prefix included) and, for a structured answer, the checked value. */
+/**
+ * How an answer ended: its text (prefix included) and, for a structured answer, the checked value.
+ * `interrupted`: the engine process stopped under it (the text so far is kept, and can be continued).
+ */
 export interface AnswerOutcome<T> {
-  status: Exclude<AnswerEnded['status'], 'interrupted'>;
+  status: AnswerEnded['status'];
   content: string;
   value: T | undefined;
   stats: MessageStats | null;
@@ -82,8 +86,15 @@ export class AnswerService {
   assertCanStart(conversationId?: number): void {
     if (this.#options.store.restoring)
       throw new AppError('busy', 'The history is being restored from a backup. Try again in a moment.');
-    if (!this.#options.engine.state.model)
-      throw new AppError('model_not_loaded', 'No model is loaded. Load one in Models.');
+    const { process, model } = this.#options.engine.state;
+    if (process?.status === 'restarting' || (process?.status === 'starting' && process.lastCrash))
+      throw new AppError(
+        'engine_restarting',
+        'The model stopped unexpectedly and is restarting. Try again in a moment.',
+      );
+    if (process?.status === 'failed')
+      throw new AppError('unavailable', process.failure ?? 'The model is not running.');
+    if (!model) throw new AppError('model_not_loaded', 'No model is loaded. Load one in Models.');
     if (conversationId !== undefined && this.#running.has(conversationId))
       throw new AppError('busy', 'An answer is still being written in this conversation. Stop it or wait.');
   }
@@ -93,10 +104,11 @@ export class AnswerService {
   }
 
   /**
-   * Starts writing into the job's row; returns its place in the queue. A request the engine refuses at once
-   * (too long, queue full) ends the row as `error` with the reason, and throws it.
+   * Starts writing into the job's row; resolves with its place in the queue once the engine has it. A
+   * request the engine refuses at once (too long, queue full) ends the row as `error` with the reason, and
+   * rejects with it.
    */
-  start<T>(job: AnswerJob<T>): { queuePosition: number } {
+  async start<T>(job: AnswerJob<T>): Promise<{ queuePosition: number }> {
     this.assertCanStart(job.conversationId);
     const { store, log } = this.#options;
     const prefix = job.prefix ?? '';
@@ -150,7 +162,7 @@ export class AnswerService {
           ? this.#write(running, job.written, hooks)
           : job.json
             ? this.#generateJson(running, request, job.json, hooks)
-            : this.#generateText(running, request, hooks);
+            : (await this.#generateText(running, request, hooks)).outcome;
     } catch (error) {
       // Refused before it started: the question stays, the answer says why.
       this.#end(running, job, {
@@ -216,28 +228,32 @@ export class AnswerService {
     return { status: 'complete', content: running.prefix + text, value: undefined, stats: null, error: null };
   }
 
-  #generateText(
+  /** Resolves once the engine has accepted the request, with the answer's end to come. */
+  async #generateText(
     running: Running,
     request: GenerateRequest,
-    hooks: Parameters<Engine['generate']>[1],
-  ): Promise<AnswerOutcome<never>> {
+    hooks: GenerationHooks,
+  ): Promise<{ outcome: Promise<AnswerOutcome<never>> }> {
     const { engine } = this.#options;
-    const handle = engine.generate(request, hooks);
-    running.controller.signal.addEventListener('abort', () => engine.stop(handle.requestId));
-    return handle.done.then((done) => ({
+    const handle = await engine.generate(request, hooks);
+    const stop = () => engine.stop(handle.requestId);
+    running.controller.signal.addEventListener('abort', stop);
+    if (running.controller.signal.aborted) stop();
+    const outcome = handle.done.then((done) => ({
       status: statusOf(done),
       content: running.prefix + done.text,
       value: undefined,
       stats: statsOf(done),
       error: done.error?.message ?? null,
     }));
+    return { outcome };
   }
 
   async #generateJson<T>(
     running: Running,
     request: GenerateRequest,
     json: NonNullable<AnswerJob<T>['json']>,
-    hooks: NonNullable<Parameters<Engine['generate']>[1]>,
+    hooks: GenerationHooks,
   ): Promise<AnswerOutcome<T>> {
     const ended = (status: AnswerOutcome<T>['status'], value?: T, error?: string) => ({
       status,
@@ -247,7 +263,7 @@ export class AnswerService {
       error: error ?? null,
     });
     try {
-      const value = await this.#options.engine.generateJson<T>(request, json.schema, {
+      const value = await generateJson<T>(this.#options.engine, request, json.schema, {
         validate: json.validate,
         signal: running.controller.signal,
         hooks,
@@ -255,6 +271,9 @@ export class AnswerService {
       return ended('complete', value);
     } catch (error) {
       if (error instanceof AppError && error.code === 'cancelled') return ended('stopped');
+      // The engine process stopped under an attempt it had begun: what it wrote so far is kept.
+      if (error instanceof AppError && error.code === 'engine_restarting' && running.attempts > 0)
+        return ended('interrupted', undefined, error.message);
       this.#options.log.warn(`Answer ${running.messageId}: the structured answer failed`, error);
       return ended('error', undefined, error instanceof Error ? error.message : String(error));
     }
@@ -319,7 +338,16 @@ function ref(running: Running): AnswerRef {
 }
 
 function statusOf(done: GenerationDone): AnswerOutcome<never>['status'] {
-  return done.stopReason === 'user_stop' ? 'stopped' : done.stopReason === 'error' ? 'error' : 'complete';
+  switch (done.stopReason) {
+    case 'user_stop':
+      return 'stopped';
+    case 'error':
+      return 'error';
+    case 'crashed':
+      return 'interrupted';
+    default:
+      return 'complete';
+  }
 }
 
 function statsOf(done: GenerationDone): MessageStats {

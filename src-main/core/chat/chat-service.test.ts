@@ -34,7 +34,7 @@ describe('chat: streaming into the store', () => {
         assistant: messages.find((m) => m.role === 'assistant')!.status,
       };
     });
-    const started = t.chat.send({ text: 'What is work in physics?', settings });
+    const started = await t.chat.send({ text: 'What is work in physics?', settings });
     const ended = await t.answered(started.messageId);
     off();
     expect(atStart).toEqual({ user: 1, assistant: 'streaming' });
@@ -59,9 +59,9 @@ describe('chat: streaming into the store', () => {
         onStarted: (started) => (starts.push(started), hooks?.onStarted?.(started)),
       }),
     );
-    const first = t.chat.send({ text: 'Define energy.', settings });
+    const first = await t.chat.send({ text: 'Define energy.', settings });
     await t.answered(first.messageId);
-    const second = t.chat.send({ conversationId: first.conversationId, text: 'And power?' });
+    const second = await t.chat.send({ conversationId: first.conversationId, text: 'And power?' });
     await t.answered(second.messageId);
     spy.mockRestore();
     // Everything up to the first answer is reused (with Phi-2, the answer too: see prompt-tokens.ts).
@@ -74,7 +74,7 @@ describe('chat: streaming into the store', () => {
   });
 
   it('stops an answer and keeps the partial text as stopped (C2)', async () => {
-    const started = t.chat.send({ text: 'Go on at length.', settings: { maxTokens: 4000 } });
+    const started = await t.chat.send({ text: 'Go on at length.', settings: { maxTokens: 4000 } });
     await new Promise((resolve) => setTimeout(resolve, 150));
     expect(t.answers.stop({ conversationId: started.conversationId })).toBe(true);
     expect((await t.answered(started.messageId)).status).toBe('stopped');
@@ -85,18 +85,16 @@ describe('chat: streaming into the store', () => {
   });
 
   it('refuses a second answer in the same conversation while one streams', async () => {
-    const started = t.chat.send({ text: 'Long one.', settings: { maxTokens: 4000 } });
-    expect(() => t.chat.send({ conversationId: started.conversationId, text: 'Another' })).toThrow(
-      expect.objectContaining({ code: 'busy' }),
-    );
+    const started = await t.chat.send({ text: 'Long one.', settings: { maxTokens: 4000 } });
+    await expect(
+      t.chat.send({ conversationId: started.conversationId, text: 'Another' }),
+    ).rejects.toMatchObject({ code: 'busy' });
     t.answers.stop({ conversationId: started.conversationId });
     await t.answered(started.messageId);
   });
 
-  it('keeps the question and marks the answer as an error when the prompt is too long (I1)', () => {
-    expect(() => t.chat.send({ text: 'word '.repeat(3000) })).toThrow(
-      expect.objectContaining({ code: 'too_long' }),
-    );
+  it('keeps the question and marks the answer as an error when the prompt is too long (I1)', async () => {
+    await expect(t.chat.send({ text: 'word '.repeat(3000) })).rejects.toMatchObject({ code: 'too_long' });
     const conversation = t.store.conversations.list({ limit: 1 }).items[0]!;
     const [user, answer] = t.store.messages.all(conversation.id);
     expect(user!.content.startsWith('word word')).toBe(true);
@@ -105,7 +103,7 @@ describe('chat: streaming into the store', () => {
 
   it('saves partial answers as interrupted on shutdown (C3)', async () => {
     const other = await startTestChat();
-    const started = other.chat.send({ text: 'Keep talking.', settings: { maxTokens: 4000 } });
+    const started = await other.chat.send({ text: 'Keep talking.', settings: { maxTokens: 4000 } });
     await new Promise((resolve) => setTimeout(resolve, 200));
     other.answers.shutdown();
     const saved = other.store.messages.get(started.messageId);
@@ -127,17 +125,17 @@ describe('chat: branches', () => {
   afterAll(() => t.dispose());
 
   it('regenerates as a sibling, edits as a branch, switches between them, and deletes', async () => {
-    const first = t.chat.send({ text: 'Question one', settings });
+    const first = await t.chat.send({ text: 'Question one', settings });
     await t.answered(first.messageId);
     const id = first.conversationId;
 
-    const again = t.chat.regenerate({ conversationId: id, messageId: first.messageId });
+    const again = await t.chat.regenerate({ conversationId: id, messageId: first.messageId });
     await t.answered(again.messageId);
     let branch = t.store.messages.branch(id, t.store.conversations.get(id).leafMessageId);
     expect(branch.map((m) => m.id)).toEqual([first.userMessageId, again.messageId]);
     expect(branch[1]!.branch).toMatchObject({ index: 2, count: 2 });
 
-    const edited = t.chat.edit({
+    const edited = await t.chat.edit({
       conversationId: id,
       messageId: first.userMessageId,
       text: 'Question one, better',
@@ -157,13 +155,13 @@ describe('chat: branches', () => {
   });
 
   it('continues a stopped answer from where it ended', async () => {
-    const started = t.chat.send({ text: 'Count slowly.', settings: { maxTokens: 4000 } });
+    const started = await t.chat.send({ text: 'Count slowly.', settings: { maxTokens: 4000 } });
     await new Promise((resolve) => setTimeout(resolve, 100));
     t.answers.stop({ conversationId: started.conversationId });
     await t.answered(started.messageId);
     const partial = t.store.messages.get(started.messageId).content;
     // A continued chat answer follows the app's current settings: here, a short one.
-    const continued = withDefaults(t, { maxTokens: 20 }).continue({
+    const continued = await withDefaults(t, { maxTokens: 20 }).continue({
       conversationId: started.conversationId,
       messageId: started.messageId,
     });
@@ -173,9 +171,9 @@ describe('chat: branches', () => {
     expect(after.status).toBe('complete');
     expect(after.content.startsWith(partial)).toBe(true);
     expect(after.content.length).toBeGreaterThan(partial.length);
-    expect(() =>
+    await expect(
       t.chat.continue({ conversationId: started.conversationId, messageId: started.messageId }),
-    ).toThrow(expect.objectContaining({ code: 'invalid_input' }));
+    ).rejects.toMatchObject({ code: 'invalid_input' });
   });
 });
 
@@ -204,18 +202,24 @@ describe('chat: the settings an answer uses', () => {
       maxTokens: 12,
     });
     const seen = await requests(async () => {
-      const sent = chat.send({ text: 'One.', settings: { sampling: { topK: 5 } } });
+      const sent = await chat.send({ text: 'One.', settings: { sampling: { topK: 5 } } });
       await t.answered(sent.messageId);
-      const edited = chat.edit({
+      const edited = await chat.edit({
         conversationId: sent.conversationId,
         messageId: sent.userMessageId,
         text: 'Two.',
       });
       await t.answered(edited.messageId);
-      const again = chat.regenerate({ conversationId: sent.conversationId, messageId: edited.messageId });
+      const again = await chat.regenerate({
+        conversationId: sent.conversationId,
+        messageId: edited.messageId,
+      });
       await t.answered(again.messageId);
       t.store.messages.finish(again.messageId, { content: 'Half', status: 'stopped' });
-      const continued = chat.continue({ conversationId: sent.conversationId, messageId: again.messageId });
+      const continued = await chat.continue({
+        conversationId: sent.conversationId,
+        messageId: again.messageId,
+      });
       await t.answered(continued.messageId);
     });
     const used = seen.map((request) => ({
@@ -233,14 +237,14 @@ describe('chat: the settings an answer uses', () => {
     const chat = withDefaults(t, { system: 'Chat preamble.', sampling: { temperature: 0.9 }, maxTokens: 12 });
     const id = t.store.conversations.create({ kind: 'tutor', title: 'A tutor session' });
     const seen = await requests(async () => {
-      const asked = chat.askWith({
+      const asked = await chat.askWith({
         conversationId: id,
         shown: 'Solve it.',
         prompt: { system: 'A patient tutor.', turns: [{ role: 'user', content: 'Solve it.' }] },
         settings: { sampling: { temperature: 0.2, seed: 2 }, maxTokens: 10 },
       });
       await t.answered(asked.messageId);
-      const again = chat.regenerate({ conversationId: id, messageId: asked.messageId });
+      const again = await chat.regenerate({ conversationId: id, messageId: asked.messageId });
       await t.answered(again.messageId);
     });
     for (const request of seen) {
@@ -258,9 +262,7 @@ describe('chat: without a model', () => {
   it('refuses before writing anything', async () => {
     const t = await startTestChat();
     await t.engine.unload();
-    expect(() => t.chat.send({ text: 'hello' })).toThrow(
-      expect.objectContaining({ code: 'model_not_loaded' }),
-    );
+    await expect(t.chat.send({ text: 'hello' })).rejects.toMatchObject({ code: 'model_not_loaded' });
     expect(t.store.conversations.list({ limit: 5 }).items).toEqual([]);
     await t.dispose();
   });

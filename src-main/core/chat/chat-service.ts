@@ -7,6 +7,7 @@ import { AppError } from '../../../src-shared/errors';
 import type {
   ChatStarted,
   ChatTurn,
+  ContextUsage,
   ConversationKind,
   ConversationSettings,
   MessageView,
@@ -39,12 +40,12 @@ export class ChatService {
   }
 
   /** A new user message, and its answer. Starts a conversation when none is given. */
-  send(input: {
+  async send(input: {
     conversationId?: number | undefined;
     kind?: ConversationKind;
     text: string;
     settings?: ConversationSettings;
-  }): ChatStarted {
+  }): Promise<ChatStarted> {
     this.#answers.assertCanStart(input.conversationId);
     const conversation =
       input.conversationId === undefined
@@ -67,7 +68,7 @@ export class ChatService {
    * `prompt` is what the model reads; a trailing assistant turn in it is the answer's start, saved with it.
    * `record` runs in the transaction that saves both messages, so a caller's state never misses one.
    */
-  askWith(input: {
+  async askWith(input: {
     conversationId: number;
     shown: string;
     prompt: { system: string; turns: ChatTurn[] };
@@ -75,7 +76,7 @@ export class ChatService {
     record?: (assistantId: number) => void;
     /** The answer, when it is known without the model (see AnswerJob.written). */
     written?: string;
-  }): ChatStarted {
+  }): Promise<ChatStarted> {
     const conversation = this.#store.conversations.get(input.conversationId);
     this.#answers.assertCanStart(conversation.id);
     const history = this.#store.messages.branch(conversation.id, conversation.leafMessageId);
@@ -88,7 +89,7 @@ export class ChatService {
   }
 
   /** How full the context would be with `draft` sent next (null without a model). */
-  contextUsage(conversationId: number | undefined, draft: string) {
+  contextUsage(conversationId: number | undefined, draft: string): Promise<ContextUsage | null> {
     const conversation = conversationId === undefined ? null : this.#store.conversations.get(conversationId);
     const history = conversation
       ? this.#store.messages.branch(conversation.id, conversation.leafMessageId)
@@ -96,15 +97,16 @@ export class ChatService {
     const settings = conversation ? this.#settingsFor(conversation) : this.#defaults();
     const turns = [...toTurns(history), ...(draft.trim() ? [{ role: 'user' as const, content: draft }] : [])];
     if (turns.length === 0) turns.push({ role: 'user', content: ' ' });
-    const key = conversation ? engineKey(conversation.id) : '';
-    return this.#engine.measure(
-      { system: settings.system, messages: turns, maxTokens: settings.maxTokens },
-      this.#engine.keptFrom(key),
-    );
+    return this.#engine.measure({
+      ...(conversation ? { conversationId: engineKey(conversation.id) } : {}),
+      system: settings.system,
+      messages: turns,
+      maxTokens: settings.maxTokens,
+    });
   }
 
   /** A new version of a user message (a sibling branch), and its answer. */
-  edit(input: { conversationId: number; messageId: number; text: string }): ChatStarted {
+  async edit(input: { conversationId: number; messageId: number; text: string }): Promise<ChatStarted> {
     const conversation = this.#store.conversations.get(input.conversationId);
     this.#answers.assertCanStart(conversation.id);
     const original = this.#messageIn(conversation.id, input.messageId, 'user');
@@ -116,7 +118,7 @@ export class ChatService {
   }
 
   /** Another answer to the same user message, kept beside the earlier ones. */
-  regenerate(input: { conversationId: number; messageId: number }): ChatStarted {
+  async regenerate(input: { conversationId: number; messageId: number }): Promise<ChatStarted> {
     const conversation = this.#store.conversations.get(input.conversationId);
     this.#answers.assertCanStart(conversation.id);
     const answer = this.#messageIn(conversation.id, input.messageId, 'assistant');
@@ -144,7 +146,7 @@ export class ChatService {
   }
 
   /** Picks up a stopped or interrupted answer where it ended. */
-  continue(input: { conversationId: number; messageId: number }): ChatStarted {
+  async continue(input: { conversationId: number; messageId: number }): Promise<ChatStarted> {
     const conversation = this.#store.conversations.get(input.conversationId);
     this.#answers.assertCanStart(conversation.id);
     const answer = this.#messageIn(conversation.id, input.messageId, 'assistant');
@@ -199,7 +201,7 @@ export class ChatService {
       record?: ((assistantId: number) => void) | undefined;
       written?: string | undefined;
     },
-  ): ChatStarted {
+  ): Promise<ChatStarted> {
     const used = options.settings ?? this.#settingsFor(conversation);
     // The question and an empty answer row are saved together, before any generation starts.
     const { userId, assistantId } = this.#store.transaction(() => {
@@ -238,15 +240,15 @@ export class ChatService {
     );
   }
 
-  #answer(
+  async #answer(
     conversation: StoredConversation,
     userMessageId: number,
     assistantId: number,
     turns: ChatTurn[],
     prefix: string,
     written?: string,
-  ): ChatStarted {
-    const { queuePosition } = this.#answers.start({
+  ): Promise<ChatStarted> {
+    const { queuePosition } = await this.#answers.start({
       conversationId: conversation.id,
       messageId: assistantId,
       prefix,

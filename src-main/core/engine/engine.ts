@@ -1,24 +1,11 @@
 /**
- * The one place that talks to node-llama-cpp for generation. Every caller (the answer service, the CLI, the
- * evaluation) goes through generate(): requests queue, run one at a time on the conversation's own context
- * sequence, report their place in the queue and their text to the caller's hooks, and end with a stop reason
- * and stats. It announces only its own state; answers are the answer service's to announce.
+ * What core asks of the model, wherever llama.cpp runs: the answer service, chat, the tutor, notes and
+ * flashcards see only this. Two implementations: LocalEngine runs node-llama-cpp in the calling process
+ * (inside the engine process, and in engine tests and benchmarks); EngineClient runs a LocalEngine in a
+ * child process and keeps the app up when it crashes (engine/process/). Everything that crosses is plain
+ * data, so every call that needs the model is asynchronous.
  */
-import { randomUUID } from 'node:crypto';
-import {
-  isLlamaText,
-  LlamaGrammarEvaluationState,
-  LlamaVocabularyType,
-  type LlamaContextSequence,
-  type GbnfJsonSchema,
-  type LlamaGrammar,
-  type LlamaModel,
-  type Token,
-} from 'node-llama-cpp';
-import { z } from 'zod';
-import { AppError } from '../../../src-shared/errors';
-import { limits } from '../../../src-shared/limits';
-import { defaultMaxTokens, defaultSampling, samplingSchema } from '../../../src-shared/settings';
+import type { GbnfJsonSchema } from 'node-llama-cpp';
 import type {
   ChatTurn,
   ContextUsage,
@@ -28,20 +15,7 @@ import type {
   LoadedModel,
   LoadModelOptions,
   Sampling,
-  StopReason,
 } from '../../../src-shared/types';
-import type { EventBus } from '../event-bus';
-import type { Logger } from '../log';
-import { AnswerStream } from './answer-stream';
-import { fitToContext } from './context-window';
-import { DeltaBuffer } from './delta-buffer';
-import { GenerationQueue } from './generation-queue';
-import type { LlamaRuntime } from './llama-runtime';
-import { ModelHost, type LoadedSession } from './model-host';
-import { phi2StopTriggers } from './phi2-format';
-import { promptTokens, textPieces } from './prompt-tokens';
-import { SessionPool, type Session } from './session-pool';
-import { TokenCountCache } from './token-count-cache';
 
 export interface GenerateRequest {
   /** Keeps this conversation's evaluated prefix between turns; one-off requests share a scratch slot. */
@@ -50,27 +24,20 @@ export interface GenerateRequest {
   messages: readonly ChatTurn[];
   sampling?: Partial<Sampling> | undefined;
   maxTokens?: number | undefined;
-  /** Constrains the output (structured output). */
-  grammar?: LlamaGrammar | undefined;
-  /** Text that ends the answer; Phi-2's triggers by default, none with a grammar. */
+  /** Constrains the output to JSON of this schema (structured output; see json-generation.ts). */
+  json?: GbnfJsonSchema | undefined;
+  /** Constrains the output to this GBNF grammar. */
+  gbnf?: string | undefined;
+  /** Text that ends the answer; Phi-2's triggers by default, the grammar's own with a grammar. */
   stopTriggers?: readonly string[] | undefined;
-}
-
-export interface JsonOptions<T> {
-  /** Generations to try before giving up (each with another seed). */
-  attempts?: number;
-  /** Checks the parsed value beyond the schema (ranges, cross-field rules); throws to reject it. */
-  validate?: (value: unknown) => T;
-  /** Stops the attempt being written (it then rejects as `cancelled`). */
-  signal?: AbortSignal;
-  /** Follows each attempt as it is written. */
-  hooks?: GenerationHooks;
 }
 
 export interface GenerationHooks {
   /** Its place in the queue when accepted, then each time it changes (0: the model is on it). */
   onQueued?(position: number): void;
   onStarted?(started: GenerationStarted): void;
+  /** How much of the prompt has been read, after each chunk of a long one. */
+  onReading?(reading: { evaluated: number; total: number }): void;
   /** Streamed text, coalesced (see DeltaBuffer), with the figures measured since the model began on it. */
   onDelta?(delta: GenerationProgress): void;
 }
@@ -89,464 +56,25 @@ export interface GenerationHandle {
   done: Promise<GenerationDone>;
 }
 
-/** A JSON-schema grammar, which can also parse and check what it made the model write. */
-type JsonGrammar = LlamaGrammar & { parse(json: string): unknown };
-
-/** Prompt tokens evaluated between checks for Stop, bounding stop latency while a long prompt is read. */
-const prefillChunkTokens = 64;
-const deltaIntervalMs = 33;
-/** Recent tokens the repeat penalty looks at. */
-const repeatPenaltyWindow = 64;
-const scratchSession = '\u0000scratch';
-
-export class Engine {
-  #bus: EventBus;
-  #log: Logger;
-  #host: ModelHost;
-  #queue: GenerationQueue;
-  #sessions: SessionPool | null = null;
-  /** Requests accepted and not yet ended: how to stop each, whom to tell, and the place last told. */
-  #requests = new Map<string, { controller: AbortController; hooks: GenerationHooks; position: number }>();
-  #jsonGrammars = new Map<string, JsonGrammar>();
-  /** Block token counts per loaded model (another model, another tokenizer); they go with the model. */
-  #tokenCounts = new WeakMap<LlamaModel, TokenCountCache>();
-
-  constructor(options: { bus: EventBus; runtime: LlamaRuntime; log: Logger; maxQueued?: number }) {
-    this.#bus = options.bus;
-    this.#log = options.log;
-    this.#host = new ModelHost(options.runtime, () => this.#announce());
-    this.#queue = new GenerationQueue(options.maxQueued ?? limits.queuedGenerations, () => {
-      this.#tellPositions();
-      this.#announce();
-    });
-  }
-
-  get state(): EngineState {
-    return {
-      model: this.#host.loaded?.info ?? null,
-      loading: this.#host.loading,
-      running: this.#queue.running,
-      queued: this.#queue.waiting,
-    };
-  }
-
-  /** The loaded model's tokenizer, for token counts. */
-  countTokens(text: string): number {
-    return this.#requireModel().model.tokenize(text).length;
-  }
-
-  async load(options: LoadModelOptions): Promise<LoadedModel> {
-    const session = await this.#host.load(options, async () => {
-      // The new file is good: whatever runs or waits for the old model stops now.
-      this.#stopEverything();
-      await this.#queue.idle();
-      this.#sessions = null;
-      this.#jsonGrammars.clear();
-    });
-    this.#sessions = new SessionPool(session.sequences);
-    this.#announce();
-    this.#log.info(
-      `Loaded ${session.info.file.path} (${session.info.backend}, ${session.info.contextSize} tokens)`,
-    );
-    return session.info;
-  }
-
-  cancelLoad(): boolean {
-    return this.#host.cancelLoad();
-  }
-
-  async unload(): Promise<boolean> {
-    this.#stopEverything();
-    await this.#queue.idle();
-    this.#sessions = null;
-    this.#jsonGrammars.clear();
-    return this.#host.unload();
-  }
-
-  generate(request: GenerateRequest, hooks: GenerationHooks = {}): GenerationHandle {
-    if (this.#host.loading) throw new AppError('busy', 'A model is loading; ask again once it is ready.');
-    checkGenerationLimits(request);
-    this.#assertCanFit(request);
-    const requestId = randomUUID();
-    const controller = new AbortController();
-    let resolveDone!: (done: GenerationDone) => void;
-    const done = new Promise<GenerationDone>((resolve) => (resolveDone = resolve));
-    const finish = (result: GenerationDone) => {
-      this.#requests.delete(requestId);
-      resolveDone(result);
-    };
-    this.#requests.set(requestId, { controller, hooks, position: -1 });
-    let queuePosition;
-    try {
-      queuePosition = this.#queue.enqueue({
-        id: requestId,
-        run: async () => finish(await this.#run(requestId, request, hooks, controller.signal)),
-        cancelled: () => finish(emptyResult(requestId, 'user_stop')),
-      });
-    } catch (error) {
-      this.#requests.delete(requestId);
-      throw error;
-    }
-    return { requestId, queuePosition, done };
-  }
-
+export interface Engine {
+  readonly state: EngineState;
+  /** Loads a model in place of the current one (which stays if the new file fails its checks). */
+  load(options: LoadModelOptions): Promise<LoadedModel>;
+  cancelLoad(): boolean;
+  unload(): Promise<boolean>;
   /**
-   * How a request would fit the context if sent now: prompt size after older turns are left out, and
-   * whether the last message alone is too long. Null without a model.
+   * Queues a request; resolves once accepted, with its place in the queue and its end to come. Rejects at
+   * once what cannot run: no model, a last message too long for the context (TEST-CATALOG I1), a full queue.
    */
-  measure(request: GenerateRequest, keptFrom = 0): ContextUsage | null {
-    const loaded = this.#host.loaded;
-    if (!loaded) return null;
-    const contextSize = loaded.context.contextSize;
-    const answerTokens = request.maxTokens ?? defaultMaxTokens;
-    try {
-      const fitted = fitToContext({
-        system: request.system,
-        turns: request.messages,
-        maxTokens: answerTokens,
-        contextSize,
-        keptFrom,
-        tokens: this.#tokenCounter(loaded.model),
-      });
-      return {
-        promptTokens: fitted.promptTokens,
-        answerTokens: fitted.maxTokens,
-        contextSize,
-        droppedTurns: fitted.keptFrom,
-        tooLong: false,
-      };
-    } catch (error) {
-      if (!(error instanceof AppError) || error.code !== 'too_long') throw error;
-      const { promptTokens } = error.details as { promptTokens: number };
-      return { promptTokens, answerTokens: 0, contextSize, droppedTurns: 0, tooLong: true };
-    }
-  }
-
-  /** The context state a conversation's sequence keeps (its remembered cut), for measure(). */
-  keptFrom(conversationId: string): number {
-    return this.#sessions?.peek(conversationId)?.keptFrom ?? 0;
-  }
-
-  /** A GBNF grammar for the loaded model's runtime, to constrain a request's output. */
-  createGrammar(gbnf: string): Promise<LlamaGrammar> {
-    return this.#requireModel().llama.createGrammar({ grammar: gbnf });
-  }
-
-  /**
-   * Generates JSON constrained by a schema and returns the parsed, checked value (structured output).
-   * A random or confused model can still run out of tokens mid-object or produce values the schema
-   * allows but `validate` rejects: such attempts are retried, then refused as `invalid_output`.
-   */
-  async generateJson<T>(
-    request: GenerateRequest,
-    schema: GbnfJsonSchema,
-    options: JsonOptions<T> = {},
-  ): Promise<T> {
-    const { llama } = this.#requireModel();
-    const key = JSON.stringify(schema);
-    const grammar =
-      this.#jsonGrammars.get(key) ??
-      ((await llama.createGrammarForJsonSchema(schema as never)) as JsonGrammar);
-    this.#jsonGrammars.set(key, grammar);
-    const attempts = options.attempts ?? 3;
-    const problems: string[] = [];
-    for (let attempt = 1; attempt <= attempts; attempt++) {
-      const seed = (request.sampling?.seed ?? 0) + attempt - 1;
-      if (options.signal?.aborted) throw new AppError('cancelled', 'Stopped.');
-      const handle = this.generate(
-        { ...request, grammar, sampling: { ...request.sampling, seed } },
-        options.hooks,
-      );
-      const stop = () => this.stop(handle.requestId);
-      options.signal?.addEventListener('abort', stop);
-      const done = await handle.done.finally(() => options.signal?.removeEventListener('abort', stop));
-      if (done.stopReason === 'user_stop') throw new AppError('cancelled', 'Stopped.');
-      if (done.error) throw AppError.fromWire(done.error);
-      if (done.stopReason === 'max_tokens') {
-        problems.push(`attempt ${attempt}: ran out of tokens`);
-        continue;
-      }
-      try {
-        const value: unknown = grammar.parse(done.text);
-        return options.validate ? options.validate(value) : (value as T);
-      } catch (error) {
-        problems.push(`attempt ${attempt}: ${(error as Error).message}`);
-      }
-    }
-    throw new AppError(
-      'invalid_output',
-      `The model did not produce a valid answer (${problems.join('; ')}).`,
-      {
-        problems,
-      },
-    );
-  }
-
+  generate(request: GenerateRequest, hooks?: GenerationHooks): Promise<GenerationHandle>;
   /** Stops a running answer (keeping its text) or drops a waiting one. False if it is neither. */
-  stop(requestId: string): boolean {
-    if (this.#queue.cancel(requestId)) return true;
-    const accepted = this.#requests.get(requestId);
-    if (!accepted || this.#queue.running !== requestId) return false;
-    accepted.controller.abort();
-    return true;
-  }
-
-  async dispose(): Promise<void> {
-    await this.unload();
-  }
-
-  #stopEverything(): void {
-    this.#queue.cancelAll();
-    for (const { controller } of this.#requests.values()) controller.abort();
-  }
-
-  /** Refuses at once (before queueing) a request whose last message alone cannot fit (TEST-CATALOG I1). */
-  #assertCanFit(request: GenerateRequest): void {
-    const { model, context } = this.#requireModel();
-    fitToContext({
-      system: request.system,
-      turns: request.messages.slice(-1),
-      maxTokens: request.maxTokens ?? defaultMaxTokens,
-      contextSize: context.contextSize,
-      keptFrom: 0,
-      tokens: this.#tokenCounter(model),
-    });
-  }
-
-  #tokenCounter(model: LlamaModel): TokenCountCache {
-    let counter = this.#tokenCounts.get(model);
-    if (!counter) {
-      counter = new TokenCountCache((text) => model.tokenize(text).length);
-      this.#tokenCounts.set(model, counter);
-    }
-    return counter;
-  }
-
-  #requireModel(): LoadedSession {
-    const loaded = this.#host.loaded;
-    if (!loaded || !this.#sessions)
-      throw new AppError('model_not_loaded', 'No model is loaded. Load one in Models.');
-    return loaded;
-  }
-
-  #announce(): void {
-    this.#bus.emit('engine.state', this.state);
-  }
-
-  /** Tells each accepted request its place in the queue when it has changed. */
-  #tellPositions(): void {
-    for (const [id, accepted] of this.#requests) {
-      const position = this.#queue.position(id);
-      if (position === null || position === accepted.position) continue;
-      accepted.position = position;
-      accepted.hooks.onQueued?.(position);
-    }
-  }
-
-  async #run(
-    requestId: string,
-    request: GenerateRequest,
-    hooks: GenerationHooks,
-    signal: AbortSignal,
-  ): Promise<GenerationDone> {
-    const startedAt = performance.now();
-    const stats = { promptTokens: 0, reusedTokens: 0, contextSize: 0, droppedTurns: 0 };
-    let outputTokens = 0;
-    let firstTokenAt: number | null = null;
-    const deltas = new DeltaBuffer(deltaIntervalMs, (text) =>
-      hooks.onDelta?.({
-        text,
-        outputTokens,
-        elapsedMs: Math.round(performance.now() - startedAt),
-        firstTokenMs: firstTokenAt === null ? null : Math.round(firstTokenAt - startedAt),
-      }),
-    );
-    let answer: AnswerStream | null = null;
-    let sequence: LlamaContextSequence | null = null;
-    let session: Session | null = null;
-
-    const result = (stopReason: StopReason, error?: AppError): GenerationDone => {
-      if (answer) deltas.push(answer.finish());
-      deltas.flush();
-      const endedAt = performance.now();
-      const decodeSeconds = firstTokenAt === null ? 0 : (endedAt - firstTokenAt) / 1000;
-      return {
-        requestId,
-        text: answer?.text.trimEnd() ?? '',
-        stopReason,
-        stats: {
-          ...stats,
-          outputTokens,
-          timeToFirstTokenMs: firstTokenAt === null ? null : Math.round(firstTokenAt - startedAt),
-          // The first token's time is the prompt's; the rate is over the tokens after it.
-          tokensPerSecond: outputTokens > 1 && decodeSeconds > 0 ? (outputTokens - 1) / decodeSeconds : null,
-          durationMs: Math.round(endedAt - startedAt),
-          contextUsed: sequence?.nextTokenIndex ?? 0,
-        },
-        ...(error ? { error: error.toWire() } : {}),
-      };
-    };
-
-    try {
-      const { model } = this.#requireModel();
-      session = this.#sessions!.acquire(request.conversationId ?? scratchSession);
-      sequence = session.sequence;
-      const fitted = fitToContext({
-        system: request.system,
-        turns: request.messages,
-        maxTokens: request.maxTokens ?? defaultMaxTokens,
-        contextSize: sequence.contextSize,
-        keptFrom: session.keptFrom,
-        tokens: this.#tokenCounter(model),
-      });
-      session.keptFrom = fitted.keptFrom;
-      const tokens = promptTokens(session.evaluated, fitted.prompt, (text) => model.tokenize(text));
-      const maxTokens = Math.min(fitted.maxTokens, sequence.contextSize - tokens.length);
-      if (maxTokens < 1) throw new AppError('too_long', `Too long for the model: ${tokens.length} tokens.`);
-      Object.assign(stats, {
-        promptTokens: tokens.length,
-        // The last prompt token is always evaluated again, to sample from it.
-        reusedTokens: Math.min(sequence.compareContextTokens(tokens).firstDifferentIndex, tokens.length - 1),
-        contextSize: sequence.contextSize,
-        droppedTurns: fitted.keptFrom,
-      });
-      hooks.onStarted?.({ requestId, ...stats });
-
-      await prefill(sequence, tokens.slice(0, -1), signal);
-      if (signal.aborted) return result('user_stop');
-
-      const continuing = request.messages.at(-1)?.role === 'assistant';
-      // Byte-level BPE (Phi-2) decodes each token alone; SentencePiece needs the tokens before it.
-      const needsContext = model.vocabularyType === LlamaVocabularyType.spm;
-      answer = new AnswerStream(
-        (pending, lastTokens) => model.detokenize(pending, false, needsContext ? lastTokens : undefined),
-        stopTriggersFor(request),
-        !continuing,
-      );
-      const generated: Token[] = [];
-      const sampling = { ...defaultSampling, ...request.sampling };
-      const evaluation = sequence.evaluate(tokens.slice(-1), {
-        temperature: sampling.temperature,
-        topP: sampling.topP,
-        topK: sampling.topK,
-        minP: sampling.minP,
-        seed: sampling.seed ?? Math.floor(Math.random() * 2 ** 31),
-        ...(sampling.repeatPenalty > 1
-          ? {
-              repeatPenalty: {
-                punishTokens: () => generated.slice(-repeatPenaltyWindow),
-                maxPunishTokens: repeatPenaltyWindow,
-                penalty: sampling.repeatPenalty,
-              },
-            }
-          : {}),
-        ...(request.grammar
-          ? { grammarEvaluationState: new LlamaGrammarEvaluationState({ model, grammar: request.grammar }) }
-          : {}),
-      });
-
-      // The evaluation ends by itself only on an end-of-generation token.
-      let stopReason: StopReason = 'end_token';
-      for await (const token of evaluation) {
-        firstTokenAt ??= performance.now();
-        outputTokens += 1;
-        generated.push(token);
-        deltas.push(answer.push(token));
-        if (answer.stopped) {
-          stopReason = 'stop_trigger';
-          break;
-        }
-        if (signal.aborted) {
-          stopReason = 'user_stop';
-          break;
-        }
-        if (outputTokens >= maxTokens) {
-          stopReason = 'max_tokens';
-          break;
-        }
-      }
-      return result(stopReason);
-    } catch (error) {
-      if (signal.aborted) return result('user_stop');
-      const appError =
-        error instanceof AppError
-          ? error
-          : new AppError('internal', `Generation failed: ${(error as Error).message}`);
-      if (!(error instanceof AppError)) this.#log.error('Generation failed', error);
-      return result('error', appError);
-    } finally {
-      // Remember what the sequence now holds, so the next turn reuses it token for token.
-      if (session && sequence && !sequence.disposed) {
-        const { model } = this.#requireModel();
-        const contextTokens = sequence.contextTokens;
-        session.evaluated = {
-          tokens: contextTokens,
-          pieces: textPieces(contextTokens, (tokens) => model.detokenize(tokens)),
-        };
-      }
-    }
-  }
-}
-
-const samplingLimits = samplingSchema.partial();
-const maxTokensLimit = z.int().min(1).max(limits.maxTokens).optional();
-
-/**
- * The engine's own boundary: whatever its caller (saved settings, an imported file, the API), sampling
- * values that are not finite numbers in range never reach llama.cpp, whose sampler throws outside any
- * promise the engine can catch (TEST-CATALOG I13).
- */
-function checkGenerationLimits(request: GenerateRequest): void {
-  const checks = [
-    { name: 'sampling', result: samplingLimits.safeParse(request.sampling ?? {}) },
-    { name: 'maxTokens', result: maxTokensLimit.safeParse(request.maxTokens) },
-  ];
-  for (const { name, result } of checks) {
-    const issue = result.error?.issues[0];
-    if (!result.success)
-      throw new AppError(
-        'invalid_input',
-        `Invalid ${[name, ...(issue?.path ?? [])].join('.')}: ${issue?.message ?? 'out of range'}. Check the settings.`,
-      );
-  }
-}
-
-/** Phi-2's stop triggers for chat; a grammar brings its own end (plus any triggers it declares). */
-function stopTriggersFor(request: GenerateRequest): readonly string[] {
-  if (request.stopTriggers) return request.stopTriggers;
-  if (!request.grammar) return phi2StopTriggers;
-  return request.grammar.stopGenerationTriggers.flatMap((trigger) =>
-    typeof trigger === 'string' ? [trigger] : isLlamaText(trigger) ? [trigger.toString()] : [],
-  );
-}
-
-/** Evaluates the prompt in small chunks, checking for Stop between them. */
-async function prefill(sequence: LlamaContextSequence, tokens: Token[], signal: AbortSignal): Promise<void> {
-  await sequence.adaptStateToTokens(tokens, false);
-  for (
-    let next = sequence.nextTokenIndex;
-    next < tokens.length && !signal.aborted;
-    next = sequence.nextTokenIndex
-  ) {
-    await sequence.evaluateWithoutGeneratingNewTokens(tokens.slice(next, next + prefillChunkTokens));
-  }
-}
-
-function emptyResult(requestId: string, stopReason: StopReason): GenerationDone {
-  return {
-    requestId,
-    text: '',
-    stopReason,
-    stats: {
-      promptTokens: 0,
-      reusedTokens: 0,
-      outputTokens: 0,
-      timeToFirstTokenMs: null,
-      tokensPerSecond: null,
-      durationMs: 0,
-      contextUsed: 0,
-      contextSize: 0,
-      droppedTurns: 0,
-    },
-  };
+  stop(requestId: string): boolean;
+  /**
+   * How the request would fit the context if sent now (older turns left out as the conversation's
+   * sequence last did); null without a model.
+   */
+  measure(request: GenerateRequest): Promise<ContextUsage | null>;
+  /** Token counts with the loaded model's tokenizer, one per text. */
+  countTokens(texts: readonly string[]): Promise<number[]>;
+  dispose(): Promise<void>;
 }

@@ -1,14 +1,15 @@
 import { resolveUserPath } from '../files/user-paths';
 import type { Handlers } from '../rpc/rpc-server';
-import type { Engine } from './engine';
+import type { EngineClient } from './process/engine-client';
 
 export function engineHandlers(
-  engine: Engine,
+  engine: EngineClient,
 ): Pick<
   Handlers,
   | 'engine.status'
   | 'engine.load'
   | 'engine.cancelLoad'
+  | 'engine.restart'
   | 'engine.unload'
   | 'engine.generate'
   | 'engine.countTokens'
@@ -22,8 +23,14 @@ export function engineHandlers(
         path: resolveUserPath(options.path, { roots: 'anywhere', mode: 'file', extensions: ['.gguf'] }),
       }),
     'engine.cancelLoad': () => ({ cancelled: engine.cancelLoad() }),
+    'engine.restart': () => {
+      engine.restart();
+      return engine.state;
+    },
     'engine.unload': async () => ({ unloaded: await engine.unload() }),
-    'engine.generate': (request) => engine.generate(request).done,
-    'engine.countTokens': ({ text }) => ({ tokens: engine.state.model ? engine.countTokens(text) : null }),
+    'engine.generate': async (request) => (await engine.generate(request)).done,
+    'engine.countTokens': async ({ text }) => ({
+      tokens: engine.state.model ? ((await engine.countTokens([text]))[0] ?? null) : null,
+    }),
   };
 }

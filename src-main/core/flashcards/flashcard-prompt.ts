@@ -67,22 +67,22 @@ export interface FlashcardsRequest {
  * The request for up to `wanted` cards from `note`; refuses a note with nothing that fits. `seed` varies
  * the sampling, so asking again gives other cards (the same seed gives the same ones).
  */
-export function flashcardsRequest(
+export async function flashcardsRequest(
   engine: Measuring,
   note: Note,
   wanted: number,
   seed = 0,
-): FlashcardsRequest {
+): Promise<FlashcardsRequest> {
   const model = engine.state.model;
   if (!model) throw new AppError('model_not_loaded', 'No model is loaded. Load one in Models.');
   const chunks = chunkNote(note.body);
   if (chunks.length === 0)
     throw new AppError('invalid_input', 'This note has no text to make flashcards from.');
-  const tokens = (text: string) => engine.countTokens(text);
-  const fixed =
-    tokens(flashcardsSystem) + tokens(header(note)) + tokens(instruction(longestBounds)) + framingTokens;
+  const tokens = async (text: string) => (await engine.countTokens([text]))[0]!;
+  const fixedParts = await engine.countTokens([flashcardsSystem, header(note), instruction(longestBounds)]);
+  const fixed = fixedParts.reduce((sum, count) => sum + count, 0) + framingTokens;
   const reserve = Math.min(leastAnswerTokens(wanted), Math.floor(model.contextSize * answerShare));
-  const passages = fitPassages(note, chunks, model.contextSize - fixed - reserve, tokens);
+  const passages = await fitPassages(note, chunks, model.contextSize - fixed - reserve, tokens);
   if (passages.length === 0)
     throw new AppError(
       'too_long',
@@ -95,7 +95,7 @@ export function flashcardsRequest(
     sampling: { ...flashcardSampling, seed },
   });
   // Size the schema to the room the prompt leaves, so the longest answer it allows still fits.
-  const usage = engine.measure({ ...request(longestBounds), maxTokens: 1 });
+  const usage = await engine.measure({ ...request(longestBounds), maxTokens: 1 });
   const room = usage ? usage.contextSize - usage.promptTokens - marginTokens : reserve;
   const bounds = cardBounds(room, wanted);
   if (!bounds) throw new AppError('too_long', 'The note leaves no room in the context for a flashcard.');
@@ -110,19 +110,22 @@ export function flashcardsRequest(
   };
 }
 
-/** The note's chunks that fit `budget` tokens, in the note's order (skipping any too long), numbered from 1. */
-export function fitPassages(
+/**
+ * The note's chunks that fit `budget` tokens, in the note's order (skipping any too long), numbered from 1.
+ * Each is counted as it is numbered; the budget is full after a few, so the calls are few.
+ */
+export async function fitPassages(
   note: Pick<Note, 'title'>,
   chunks: readonly Omit<Passage, 'number'>[],
   budget: number,
-  tokens: (text: string) => number,
-): Passage[] {
+  tokens: (text: string) => Promise<number>,
+): Promise<Passage[]> {
   const fitted: Passage[] = [];
   let used = 0;
   for (const chunk of chunks) {
     if (budget - used < smallestPassageTokens) break;
     const passage = { ...chunk, number: fitted.length + 1 };
-    const cost = tokens(quotePassage(note, passage)) + 2;
+    const cost = (await tokens(quotePassage(note, passage))) + 2;
     if (used + cost > budget) continue;
     fitted.push(passage);
     used += cost;

@@ -48,14 +48,14 @@ describe('flashcards from notes (real engine and store)', () => {
     chat.store.notes.create({ title: 'Waves', body: wavesBody, tags: [], folder });
 
   /** The generation's answer job, kept from the model: its check and its end are run by hand. */
-  function capture(note: Note, count: number) {
+  async function capture(note: Note, count: number) {
     let job: AnswerJob<GeneratedCard[]> | undefined;
     const start = vi.spyOn(chat.answers, 'start').mockImplementation((started) => {
       job = started as AnswerJob<GeneratedCard[]>;
-      return { queuePosition: 0 };
+      return Promise.resolve({ queuePosition: 0 });
     });
     try {
-      const started = service.generate(note.id, count);
+      const started = await service.generate(note.id, count);
       return { started, job: job! };
     } finally {
       start.mockRestore();
@@ -74,9 +74,9 @@ describe('flashcards from notes (real engine and store)', () => {
       status === 'error' ? 'The model did not produce a valid answer (attempt 1: ran out of tokens).' : null,
   });
 
-  it('saves the checked cards in the note’s deck, linked to the lines of the passage each cites', () => {
+  it('saves the checked cards in the note’s deck, linked to the lines of the passage each cites', async () => {
     const note = waves();
-    const { started, job } = capture(note, 3);
+    const { started, job } = await capture(note, 3);
     expect(job.request.maxTokens).toBeGreaterThan(0);
     // The model's JSON, written by hand: the answer service would run exactly this check and end.
     const cards = job.json!.validate({
@@ -125,16 +125,16 @@ describe('flashcards from notes (real engine and store)', () => {
     });
   });
 
-  it('samples anew when asked again, and saves no question twice', () => {
+  it('samples anew when asked again, and saves no question twice', async () => {
     const note = waves('Again');
-    const first = capture(note, 2);
+    const first = await capture(note, 2);
     expect(first.job.request.sampling?.seed).toBe(0);
     const cards = [
       { front: 'What shifts?', back: 'The frequency.', source: 1 },
       { front: 'What do slits give?', back: 'Fringes.', source: 2 },
     ];
     first.job.conclude!(outcome(cards));
-    const second = capture(note, 2);
+    const second = await capture(note, 2);
     expect(second.job.request.sampling?.seed).toBe(2);
     const repeated = second.job.conclude!(outcome([{ ...cards[0]!, front: 'what  SHIFTS?' }]));
     expect(repeated).toMatchObject({
@@ -150,9 +150,9 @@ describe('flashcards from notes (real engine and store)', () => {
     ]);
   });
 
-  it('refuses JSON that does not fit, and saves nothing for an answer that failed or was stopped', () => {
+  it('refuses JSON that does not fit, and saves nothing for an answer that failed or was stopped', async () => {
     const note = waves('');
-    const { job } = capture(note, 2);
+    const { job } = await capture(note, 2);
     // The note's three sections are its passages: a card may cite only those.
     expect(job.json!.schema).toMatchObject({
       properties: { cards: { items: { properties: { source: { enum: [1, 2, 3] } } } } },
@@ -178,7 +178,7 @@ describe('flashcards from notes (real engine and store)', () => {
 
   it('ends a real generation with cards inside the note, or a clear error, never unchecked cards', async () => {
     const note = waves('Generated');
-    const started = service.generate(note.id, 4);
+    const started = await service.generate(note.id, 4);
     const ended = await chat.answered(started.messageId);
     const saved = service.list({ noteId: note.id });
     const message = chat.store.messages.get(started.messageId);
@@ -209,7 +209,7 @@ describe('flashcards from notes (real engine and store)', () => {
 
   it('stops a generation without saving a card', async () => {
     const note = waves('Stopped');
-    const started = service.generate(note.id, 3);
+    const started = await service.generate(note.id, 3);
     const ended = chat.answered(started.messageId);
     expect(chat.answers.stop({ conversationId: started.conversationId })).toBe(true);
     expect((await ended).status).toBe('stopped');
@@ -217,14 +217,14 @@ describe('flashcards from notes (real engine and store)', () => {
     expect(chat.store.messages.get(started.messageId).content).toBe('Stopped before any flashcard was made.');
   });
 
-  it('fits a long note into the context with room for the longest answer it allows', () => {
+  it('fits a long note into the context with room for the longest answer it allows', async () => {
     const long = Array.from({ length: 60 }, (_, i) => section(`Part ${i}`, `torque lever arm ${i}`, 40)).join(
       '\n',
     );
     const note = chat.store.notes.create({ title: 'Long', body: long, tags: [], folder: '' });
     for (const wanted of [1, 5, 10]) {
-      const { request, passages, bounds } = flashcardsRequest(chat.engine, note, wanted);
-      const usage = chat.engine.measure(request)!;
+      const { request, passages, bounds } = await flashcardsRequest(chat.engine, note, wanted);
+      const usage = (await chat.engine.measure(request))!;
       expect(usage.tooLong).toBe(false);
       expect(usage.promptTokens + request.maxTokens!).toBeLessThanOrEqual(usage.contextSize);
       expect(passages.length).toBeGreaterThan(0);
@@ -234,20 +234,20 @@ describe('flashcards from notes (real engine and store)', () => {
     }
   });
 
-  it('refuses a note with no text, and one that does not exist', () => {
+  it('refuses a note with no text, and one that does not exist', async () => {
     const empty = chat.store.notes.create({ title: 'Empty', body: '  \n', tags: [], folder: '' });
-    expect(() => service.generate(empty.id, 3)).toThrow(/no text/);
-    expect(() => service.generate(99_999, 3)).toThrow(/does not exist/);
+    await expect(service.generate(empty.id, 3)).rejects.toThrow(/no text/);
+    await expect(service.generate(99_999, 3)).rejects.toThrow(/does not exist/);
   });
 
-  it('reviews a deck on FSRS’s schedule: due counts, grades, what is left and when the next is due', () => {
+  it('reviews a deck on FSRS’s schedule: due counts, grades, what is left and when the next is due', async () => {
     const note = chat.store.notes.create({
       title: 'Optics',
       body: 'lens\nfocal length',
       tags: [],
       folder: 'Review',
     });
-    const { job } = capture(note, 2);
+    const { job } = await capture(note, 2);
     job.conclude!(
       outcome([
         { front: 'What bends light?', back: 'A lens.', source: 1 },
@@ -293,9 +293,9 @@ describe('flashcards from notes (real engine and store)', () => {
     expect(service.next('Review').card).not.toBeNull();
   });
 
-  it('edits, deletes and restores cards, announcing each change', () => {
+  it('edits, deletes and restores cards, announcing each change', async () => {
     const note = chat.store.notes.create({ title: 'Edits', body: 'text', tags: [], folder: 'Edits' });
-    const { job } = capture(note, 1);
+    const { job } = await capture(note, 1);
     job.conclude!(outcome([{ front: 'Q', back: 'A', source: 1 }]));
     const [card] = service.list({ deck: 'Edits' });
     expect(service.update(card!.id, { front: '  Better question? ', deck: 'Edited' })).toMatchObject({

@@ -69,16 +69,16 @@ export class FlashcardService {
    * Asks the model for up to `count` cards from a note. The cards are saved when the answer ends (fewer
    * when the context has room for fewer); an answer that fails its checks ends as an error, saving none.
    */
-  generate(noteId: number, count: number): ChatStarted {
+  async generate(noteId: number, count: number): Promise<ChatStarted> {
     const store = this.#store;
     this.#answers.assertCanStart();
     const note = store.notes.get(noteId);
     // Asked again, the model is sampled anew (by how many cards the note has), so it gives other cards.
     const made = store.flashcards.list({ noteId }).length;
-    const { request, json, passages } = flashcardsRequest(this.#engine, note, count, made);
+    const { request, json, passages } = await flashcardsRequest(this.#engine, note, count, made);
     const ids = this.#newConversation(note);
     const generation: Generation = { ...ids, note, passages };
-    const { queuePosition } = this.#answers.start<GeneratedCard[]>({
+    const { queuePosition } = await this.#answers.start<GeneratedCard[]>({
       conversationId: ids.conversationId,
       messageId: ids.messageId,
       request,

@@ -20,6 +20,7 @@ const statusByCode: Record<ErrorCode, number> = {
   invalid_output: 502,
   disk_full: 507,
   database_too_new: 503,
+  engine_restarting: 503,
   internal: 500,
 };
 

@@ -22,7 +22,6 @@ import type {
   RegisteredModel,
 } from '../../../src-shared/types';
 import type { Engine } from '../engine/engine';
-import type { LlamaRuntime } from '../engine/llama-runtime';
 import type { EventBus } from '../event-bus';
 import { defaultRoots, resolveUserPath } from '../files/user-paths';
 import type { Logger } from '../log';
@@ -31,7 +30,7 @@ import type { Store } from '../store/store';
 import { downloadUrl, fileListingUrl, type Catalog, type CatalogModel } from './catalog';
 import { checkModelFile } from '../gguf/check-model-file';
 import { Downloader } from './downloader';
-import { estimateFit } from './fit-estimate';
+import type { FitOptions } from './fit-estimate';
 
 /** What only the desktop app can do: native dialogs and the file manager. */
 export interface DesktopActions {
@@ -45,7 +44,8 @@ export interface DesktopActions {
 export interface ModelsServiceOptions {
   store: Store;
   engine: Engine;
-  runtime: LlamaRuntime;
+  /** The fit estimate, made where llama.cpp runs (the engine process). */
+  estimateFit(file: string, options: FitOptions): Promise<FitEstimate>;
   settings: SettingsService;
   bus: EventBus;
   log: Logger;
@@ -232,7 +232,7 @@ export class ModelsService {
   ): Promise<FitEstimate> {
     const model = this.#options.store.models.byPath(file);
     if (!model) throw new AppError('not_found', `${file} is not in the list of models.`);
-    return estimateFit(await this.#options.runtime.get(), file, options);
+    return this.#options.estimateFit(file, options);
   }
 
   reveal(file: string | undefined): { handledBy: 'desktop' | 'renderer'; path: string } {

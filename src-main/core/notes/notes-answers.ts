@@ -10,6 +10,7 @@ import { AppError } from '../../../src-shared/errors';
 import type { NoteCitation, NoteChunkHit, NotesAnswerSources } from '../../../src-shared/notes';
 import type { ChatStarted, ConversationSettings } from '../../../src-shared/types';
 import type { ChatService } from '../chat/chat-service';
+import { countedTokens } from '../engine/counted-tokens';
 import type { Engine } from '../engine/engine';
 import type { Store } from '../store/store';
 import { emptyNotesAnswerState, readNotesAnswerState } from './answer-state';
@@ -60,8 +61,15 @@ export class NotesAnswers {
       noteId: request.noteId,
     });
     const question = `Question: ${request.question.trim()}`;
-    const fixed = this.#tokens(askSystem) + this.#tokens(question) + framingTokens;
-    const sources = this.#fit(hits, contextSize - answerTokens - fixed);
+    const candidates = citationsOf(hits);
+    // Every text the fitting may weigh, in one call: a source's number is part of its quote.
+    const tokens = await countedTokens(this.#engine, [
+      askSystem,
+      question,
+      ...candidates.flatMap((source) => candidates.map((_, i) => quoteSource({ ...source, number: i + 1 }))),
+    ]);
+    const fixed = tokens(askSystem) + tokens(question) + framingTokens;
+    const sources = fitCitations(candidates, contextSize - answerTokens - fixed, tokens);
     const notFound = sources.length === 0;
     const conversationId =
       request.conversationId ?? this.#newConversation(request.question, request.noteId ?? null);
@@ -78,17 +86,19 @@ export class NotesAnswers {
   }
 
   /** A bounded summary of one note, from its start as far as the context allows. */
-  summarise(noteId: number): ChatStarted {
+  async summarise(noteId: number): Promise<ChatStarted> {
     const contextSize = this.#contextSize();
     const note = this.#store.notes.get(noteId);
     const chunks = this.#store.noteChunks.inNote(noteId);
-    const budget = contextSize - summaryTokens - this.#tokens(summarySystem) - framingTokens;
+    const parts = chunks.length > 0 ? chunks.map((chunk) => chunk.text) : [note.body];
+    const tokens = await countedTokens(this.#engine, [summarySystem, ...parts]);
+    const budget = contextSize - summaryTokens - tokens(summarySystem) - framingTokens;
     const taken: string[] = [];
     let used = 0;
-    for (const chunk of chunks.length > 0 ? chunks : [{ text: note.body }]) {
-      const cost = this.#tokens(chunk.text);
+    for (const text of parts) {
+      const cost = tokens(text);
       if (used + cost > budget) break;
-      taken.push(chunk.text);
+      taken.push(text);
       used += cost;
     }
     if (taken.length === 0) throw new AppError('invalid_input', 'This note has no text to summarise.');
@@ -110,21 +120,6 @@ export class NotesAnswers {
           notFound: false,
         }),
     });
-  }
-
-  /** The passages that fit `budget` tokens, best first, numbered from 1. */
-  #fit(hits: readonly NoteChunkHit[], budget: number): NoteCitation[] {
-    const fitted: NoteCitation[] = [];
-    let used = 0;
-    for (const hit of hits) {
-      const { score: _score, via: _via, ...source } = hit;
-      const citation = { ...source, number: fitted.length + 1 };
-      const cost = this.#tokens(quoteSource(citation));
-      if (used + cost > budget) continue;
-      fitted.push(citation);
-      used += cost;
-    }
-    return fitted;
   }
 
   #newConversation(title: string, noteId: number | null): number {
@@ -149,10 +144,28 @@ export class NotesAnswers {
     if (!model) throw new AppError('model_not_loaded', 'No model is loaded. Load one in Models.');
     return model.contextSize;
   }
+}
 
-  #tokens(text: string): number {
-    return this.#engine.countTokens(text);
+function citationsOf(hits: readonly NoteChunkHit[]): Omit<NoteCitation, 'number'>[] {
+  return hits.map(({ score: _score, via: _via, ...source }) => source);
+}
+
+/** The passages that fit `budget` tokens, best first, numbered from 1. */
+function fitCitations(
+  candidates: readonly Omit<NoteCitation, 'number'>[],
+  budget: number,
+  tokens: (text: string) => number,
+): NoteCitation[] {
+  const fitted: NoteCitation[] = [];
+  let used = 0;
+  for (const source of candidates) {
+    const citation = { ...source, number: fitted.length + 1 };
+    const cost = tokens(quoteSource(citation));
+    if (used + cost > budget) continue;
+    fitted.push(citation);
+    used += cost;
   }
+  return fitted;
 }
 
 /** A numbered passage as the model reads it: where it comes from, then its text in quotes. */

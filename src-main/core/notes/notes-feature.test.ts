@@ -2,9 +2,10 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { NotesAnswerState } from '../../../src-shared/notes';
 import { ensureTestModel } from '../../../scripts/test-model/ensure-test-model';
-import { startTestChat, type TestChat } from '../../test-support/chat';
+import { answerEnded, startTestChat, type TestChat } from '../../test-support/chat';
 import { tinyPdf, writeFile } from '../../test-support/note-files';
 import { tempDir } from '../../test-support/engine';
+import { Embedder } from '../engine/embedder';
 import { createLogger } from '../log';
 import { Store } from '../store/store';
 import { exportJson, importJson } from '../store/transfer';
@@ -18,8 +19,11 @@ describe('the notes assistant on a real database and the real engine', () => {
   let chat: TestChat;
   let notes: NotesFeature;
   let folder: string;
+  /** Every embedder made for a feature, each on the chat's llama.cpp runtime. */
+  let embedders: Embedder[];
 
   beforeEach(async () => {
+    embedders = [];
     chat = await startTestChat();
     folder = tempDir('phidesk-notes-');
     notes = feature(chat.store);
@@ -27,19 +31,22 @@ describe('the notes assistant on a real database and the real engine', () => {
 
   afterEach(async () => {
     await notes.dispose();
+    for (const embedder of embedders) await embedder.dispose();
     await chat.dispose();
   });
 
   function feature(store: Store): NotesFeature {
+    const log = createLogger('test', 'error');
+    const embeddings = new Embedder({ runtime: chat.runtime, log, threads: 1 });
+    embedders.push(embeddings);
     return new NotesFeature({
       store,
       bus: chat.bus,
-      log: createLogger('test', 'error'),
-      runtime: chat.runtime,
+      log,
+      embeddings,
       engine: chat.engine,
       chat: chat.chat,
       roots: [folder],
-      threads: 1,
     });
   }
 
@@ -178,8 +185,11 @@ describe('the notes assistant on a real database and the real engine', () => {
   it('says "Not found in your notes" without asking the model when nothing matches', async () => {
     notes.service.create({ title: 'Optics', body: 'lens focal length', tags: [], folder: '' });
     await notes.indexer.settled();
+    // Written without the model, the answer can end before `ask` resolves: it is waited for from the start.
+    const answered = answerEnded(chat.bus, () => true);
     const started = await notes.answers.ask({ question: 'Who won the 1998 world cup?' });
-    const ended = await chat.answered(started.messageId);
+    const ended = await answered;
+    expect(ended.messageId).toBe(started.messageId);
     expect(ended.status).toBe('complete');
     expect(chat.store.messages.get(started.messageId).content).toBe(notFoundAnswer);
     const state = chat.store.conversations.get(started.conversationId).state as NotesAnswerState;
@@ -203,7 +213,8 @@ describe('the notes assistant on a real database and the real engine', () => {
     const sources = state.answers[0]!.sources;
     expect(sources.length).toBeGreaterThan(0);
     const prompt = sources.map(quoteSource).join('\n\n');
-    expect(chat.engine.countTokens(prompt)).toBeLessThan(2048 - 512);
+    const [promptTokens] = await chat.engine.countTokens([prompt]);
+    expect(promptTokens).toBeLessThan(2048 - 512);
   });
 
   it('treats an instruction inside a note as text (I10): it cannot close its quotes and changes nothing', async () => {

@@ -3,13 +3,12 @@
  * embedding model and its vectors, retrieval, and the answers drawn from notes.
  */
 import type { ChatService } from '../chat/chat-service';
+import type { Embeddings } from '../engine/embeddings';
 import type { Engine } from '../engine/engine';
-import type { LlamaRuntime } from '../engine/llama-runtime';
 import type { EventBus } from '../event-bus';
 import type { Logger } from '../log';
 import type { DesktopActions } from '../models/models-service';
 import type { Store } from '../store/store';
-import { Embedder } from './embedder';
 import { NoteIndexer } from './note-indexer';
 import { NoteSearch } from './note-search';
 import { NotesAnswers } from './notes-answers';
@@ -20,18 +19,17 @@ export interface NotesFeatureOptions {
   store: Store;
   bus: EventBus;
   log: Logger;
-  runtime: LlamaRuntime;
+  /** The embedding model (in the engine process in the app). */
+  embeddings: Embeddings;
   engine: Engine;
   chat: ChatService;
   roots: readonly string[];
   desktop?: Pick<DesktopActions, 'chooseNoteFiles'> | undefined;
-  /** llama.cpp threads for embeddings (the engine's rule when omitted). */
-  threads?: number | undefined;
 }
 
 export class NotesFeature {
   readonly store: Store;
-  readonly embedder: Embedder;
+  readonly embedder: Embeddings;
   readonly indexer: NoteIndexer;
   readonly search: NoteSearch;
   readonly service: NotesService;
@@ -43,7 +41,7 @@ export class NotesFeature {
     const { store, bus, log } = options;
     this.store = store;
     this.desktop = options.desktop;
-    this.embedder = new Embedder({ runtime: options.runtime, log, threads: options.threads });
+    this.embedder = options.embeddings;
     this.indexer = new NoteIndexer({
       store,
       bus,

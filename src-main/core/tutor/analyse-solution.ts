@@ -5,6 +5,7 @@
  */
 import type { AnalysisState, CheckReport, MistakeAnalysis, Quantity } from '../../../src-shared/tutor';
 import type { Engine } from '../engine/engine';
+import { generateJson } from '../engine/json-generation';
 import { checkSolution, compareAnswer, formatQuantity } from './checker';
 import { readFinalAnswer } from './final-answer';
 import {
@@ -36,7 +37,7 @@ export interface SolutionToAnalyse {
 }
 
 /** What to ask the model for an analysis: the request, and the JSON schema its answer must fit. */
-export function analysisRequest(engine: Engine, prompts: PromptLibrary, input: SolutionToAnalyse) {
+export async function analysisRequest(engine: Engine, prompts: PromptLibrary, input: SolutionToAnalyse) {
   const { reference } = input;
   const prompt = prompts.render('mistake-analysis', {
     problem: input.problem,
@@ -48,7 +49,7 @@ export function analysisRequest(engine: Engine, prompts: PromptLibrary, input: S
   });
   const request = { system: prompt.system, messages: prompt.turns, sampling: analysisSampling };
   // Size the schema to the room the prompt leaves, so the longest answer it allows still fits.
-  const usage = engine.measure({ ...request, maxTokens: 1 });
+  const usage = await engine.measure({ ...request, maxTokens: 1 });
   const room = usage ? usage.contextSize - usage.promptTokens - 8 : maxAnalysisTokens;
   const bounds = analysisBounds(Math.min(maxAnalysisTokens, room));
   return {
@@ -67,8 +68,8 @@ export async function analyseSolution(
   prompts: PromptLibrary,
   input: SolutionToAnalyse,
 ): Promise<{ analysis: MistakeAnalysis; prompt: string }> {
-  const { request, json, prompt } = analysisRequest(engine, prompts, input);
-  const analysis = await engine.generateJson(request, json.schema, { validate: json.validate });
+  const { request, json, prompt } = await analysisRequest(engine, prompts, input);
+  const analysis = await generateJson(engine, request, json.schema, { validate: json.validate });
   return { analysis, prompt };
 }
 

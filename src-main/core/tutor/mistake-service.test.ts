@@ -15,7 +15,7 @@ describe('mistake checks (real engine, store, bank and prompts)', () => {
 
   it('saves the checker findings at once, then an analysis that always parses and fits the schema', async () => {
     const problem = skier();
-    const started = t.mistakes.check({
+    const started = await t.mistakes.check({
       problem: problem.statement,
       solution: problem.wrongSolution.lines.join('\n'),
       problemId: problem.id,
@@ -53,7 +53,7 @@ describe('mistake checks (real engine, store, bank and prompts)', () => {
   it('parses for every wrong solution in the bank (the grammar and bounds hold)', async () => {
     for (const summary of t.bank.list()) {
       const problem = t.bank.get(summary.id)!;
-      const { conversationId } = t.mistakes.check({
+      const { conversationId } = await t.mistakes.check({
         problem: problem.statement,
         solution: problem.wrongSolution.lines.join('\n'),
         problemId: problem.id,
@@ -65,19 +65,22 @@ describe('mistake checks (real engine, store, bank and prompts)', () => {
   });
 
   it('can be stopped, then analysed again', async () => {
-    const { conversationId } = t.mistakes.check({ problem: 'A problem.', solution: 'v = 2 m/s · 3 s = 6 m' });
+    const { conversationId } = await t.mistakes.check({
+      problem: 'A problem.',
+      solution: 'v = 2 m/s · 3 s = 6 m',
+    });
     const ended = t.analysed(conversationId);
     expect(t.answers.stop({ conversationId })).toBe(true);
     await ended;
     expect(t.mistakes.get(conversationId).analysis.status).toBe('stopped');
-    const again = t.mistakes.analyse(conversationId);
+    const again = await t.mistakes.analyse(conversationId);
     expect(again.analysis.status).toBe('running');
     await t.analysed(conversationId);
     expect(t.mistakes.get(conversationId).analysis.status).toBe('done');
   });
 
   it('shows an analysis cut off by a restart as interrupted', async () => {
-    const { conversationId } = t.mistakes.check({
+    const { conversationId } = await t.mistakes.check({
       problem: 'A problem.',
       solution: 'a = 10 N / 2 kg = 5 m/s^2',
     });
@@ -100,28 +103,28 @@ describe('mistake checks (real engine, store, bank and prompts)', () => {
     await t.analysed(conversationId);
   });
 
-  it('refuses an empty solution and one with too many steps, saving nothing', () => {
+  it('refuses an empty solution and one with too many steps, saving nothing', async () => {
     const before = t.store.conversations.list({ limit: 200 }).items.length;
-    expect(() => t.mistakes.check({ problem: 'P', solution: ' \n \n' })).toThrow(/empty/);
-    expect(() =>
+    await expect(t.mistakes.check({ problem: 'P', solution: ' \n \n' })).rejects.toThrow(/empty/);
+    await expect(
       t.mistakes.check({
         problem: 'P',
         solution: Array.from({ length: 26 }, (_, i) => `x = ${i}`).join('\n'),
       }),
-    ).toThrow(/26 steps; at most 25/);
+    ).rejects.toThrow(/26 steps; at most 25/);
     expect(t.store.conversations.list({ limit: 200 }).items.length).toBe(before);
   });
 
   it('without a model, keeps the checker findings and says the analysis needs one', async () => {
     await t.engine.unload();
     try {
-      const check = t.mistakes.check({ problem: 'P', solution: 'v = 9.81 m/s^2 · 4 s = 39.2 m' });
+      const check = await t.mistakes.check({ problem: 'P', solution: 'v = 9.81 m/s^2 · 4 s = 39.2 m' });
       expect(check.findings.lines[0]).toMatchObject({ status: 'error', kind: 'units' });
       expect(check.analysis).toEqual({
         status: 'failed',
         error: 'No model is loaded. Load one in Models to get an analysis.',
       });
-      expect(() => t.mistakes.analyse(check.conversationId)).toThrow(/No model is loaded/);
+      await expect(t.mistakes.analyse(check.conversationId)).rejects.toThrow(/No model is loaded/);
     } finally {
       await t.engine.load({
         path: ensureTestModel({ endOfTextBias: -30 }),

@@ -44,7 +44,11 @@ export class MistakeService {
    * Checks a solution: the checker's findings are saved with it at once (they need no model), then the
    * model's analysis starts when a model is loaded.
    */
-  check(input: { problem: string; solution: string; problemId?: string | undefined }): MistakeCheck {
+  async check(input: {
+    problem: string;
+    solution: string;
+    problemId?: string | undefined;
+  }): Promise<MistakeCheck> {
     const { store, bank } = this.#options;
     const steps = splitSteps(input.solution);
     const problem = input.problemId === undefined ? null : bank.get(input.problemId);
@@ -96,14 +100,14 @@ export class MistakeService {
   }
 
   /** Starts (or restarts) the model's analysis; it streams and ends as an answer (`answer.*` events). */
-  analyse(conversationId: number): MistakeCheck {
+  async analyse(conversationId: number): Promise<MistakeCheck> {
     const { store, engine, answers, prompts } = this.#options;
     const state = this.#read(conversationId);
     if (answers.isRunning(conversationId))
       throw new AppError('busy', 'This solution is already being analysed.');
     answers.assertCanStart(conversationId);
     const input = { ...state, reference: this.#reference(state) };
-    const { request, json, prompt } = analysisRequest(engine, prompts, input);
+    const { request, json, prompt } = await analysisRequest(engine, prompts, input);
     const messageId = store.transaction(() => {
       const question = this.#question(conversationId);
       const messageId = store.messages.insert({
@@ -117,7 +121,7 @@ export class MistakeService {
       this.#save(conversationId, { ...state, analysis: { status: 'running' } });
       return messageId;
     });
-    answers.start<MistakeAnalysis>({
+    await answers.start<MistakeAnalysis>({
       conversationId,
       messageId,
       request,

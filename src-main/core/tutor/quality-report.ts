@@ -88,12 +88,13 @@ export async function evaluateTutor(
 
 async function solve(engine: Engine, prompts: PromptLibrary, problem: Problem): Promise<SolveResult> {
   const { prompt, settings } = tutorPrompt(prompts, null, problem.statement);
-  const done = await engine.generate({
+  const handle = await engine.generate({
     system: prompt.system,
     messages: prompt.turns,
     sampling: settings.sampling,
     maxTokens: settings.maxTokens,
-  }).done;
+  });
+  const done = await handle.done;
   const text = prompt.answerStart + done.text;
   const answer = readFinalAnswer(text);
   const expected = problem.answer;

@@ -23,7 +23,7 @@ describe('tutor sessions (real engine, store, bank and prompts)', () => {
 
   it('solves step by step with the solve template at low temperature, primed with the first step', async () => {
     const { conversationId } = t.tutor.start({ problemId: skier });
-    const started = t.tutor.solve(conversationId);
+    const started = await t.tutor.solve(conversationId);
     expect(started.answerStart).toBe('Step 1:');
     await t.answered(started.messageId);
 
@@ -42,7 +42,7 @@ describe('tutor sessions (real engine, store, bank and prompts)', () => {
 
   it('checks every line of a solution and its final answer against the reference', async () => {
     const { conversationId } = t.tutor.start({ problemId: skier });
-    const started = t.tutor.solve(conversationId);
+    const started = await t.tutor.solve(conversationId);
     await t.answered(started.messageId);
     // What a confused model might write: the right method, one wrong number.
     t.store.messages.finish(started.messageId, {
@@ -60,13 +60,13 @@ describe('tutor sessions (real engine, store, bank and prompts)', () => {
 
   it('climbs the hint ladder one rung at a time; only the last rung asks for the solution', async () => {
     const { conversationId } = t.tutor.start({ problemId: skier });
-    expect(() => t.tutor.hint(conversationId, 2)).toThrow(/one at a time: the next one is hint 1/);
+    await expect(t.tutor.hint(conversationId, 2)).rejects.toThrow(/one at a time: the next one is hint 1/);
     for (let level = 1; level <= 4; level++) {
-      const started = t.tutor.hint(conversationId);
+      const started = await t.tutor.hint(conversationId);
       await t.answered(started.messageId);
       expect(t.tutor.get(conversationId).hintLevel).toBe(level);
     }
-    expect(() => t.tutor.hint(conversationId)).toThrow(/All four hints/);
+    await expect(t.tutor.hint(conversationId)).rejects.toThrow(/All four hints/);
 
     const session = t.tutor.get(conversationId);
     expect(session.replies.map((reply) => [reply.level, reply.prompt])).toEqual([
@@ -76,7 +76,7 @@ describe('tutor sessions (real engine, store, bank and prompts)', () => {
       [4, 'tutor-solve.v1'],
     ]);
     // A rung can be asked again; the level stays.
-    const again = t.tutor.hint(conversationId, 2);
+    const again = await t.tutor.hint(conversationId, 2);
     await t.answered(again.messageId);
     expect(t.tutor.get(conversationId)).toMatchObject({ hintLevel: 4 });
     expect(t.tutor.get(conversationId).replies).toHaveLength(5);
@@ -115,7 +115,7 @@ describe('tutor sessions (real engine, store, bank and prompts)', () => {
     expect(session.problem).toMatchObject({ id: null, title: 'A ball is dropped from 20 m.' });
     expect(() => t.tutor.checkAnswer(session.conversationId, '19.8 m/s')).toThrow(/solve it first/);
 
-    const started = t.tutor.solve(session.conversationId);
+    const started = await t.tutor.solve(session.conversationId);
     await t.answered(started.messageId);
     t.store.messages.finish(started.messageId, {
       content: 'Step 1: $v = \\sqrt{2 \\cdot 9.81 \\cdot 20} = 19.81$ m/s\nFinal answer: 19.8 m/s',

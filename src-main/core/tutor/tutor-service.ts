@@ -105,7 +105,7 @@ export class TutorService {
   }
 
   /** A full step-by-step solution, streamed like a chat answer; its lines are checked once it is written. */
-  solve(conversationId: number): ChatStarted {
+  solve(conversationId: number): Promise<ChatStarted> {
     return this.#ask(conversationId, { mode: 'solve', level: null }, 'Solve step by step');
   }
 
@@ -113,7 +113,7 @@ export class TutorService {
    * The next rung of the hint ladder (or `level` again, to retry it). One rung at a time: a level more than
    * one above the highest shown is refused, so the full solution is only ever asked for at the last rung.
    */
-  hint(conversationId: number, level?: number): ChatStarted {
+  async hint(conversationId: number, level?: number): Promise<ChatStarted> {
     const { state } = this.#read(conversationId);
     const next = level ?? state.hintLevel + 1;
     if (next > 4) throw new AppError('invalid_input', 'All four hints have been shown.');
@@ -153,7 +153,7 @@ export class TutorService {
     conversationId: number,
     request: { mode: 'solve' | 'hint'; level: HintLevel | null },
     shown: string,
-  ): ChatStarted {
+  ): Promise<ChatStarted> {
     const { state, messages } = this.#read(conversationId);
     const problem = this.#problemOf(state);
     const { prompt, settings } = tutorPrompt(

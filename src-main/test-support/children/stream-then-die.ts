@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { AnswerService } from '../../core/answers/answer-service';
 import { ChatService } from '../../core/chat/chat-service';
-import { Engine } from '../../core/engine/engine';
+import { LocalEngine } from '../../core/engine/local-engine';
 import { LlamaRuntime } from '../../core/engine/llama-runtime';
 import { EventBus } from '../../core/event-bus';
 import { createLogger } from '../../core/log';
@@ -18,7 +18,7 @@ const say = (line: string) => process.stdout.write(`${line}\n`);
 const bus = new EventBus();
 const log = createLogger('child', 'error');
 const store = Store.open(path.join(dataDir, databaseFileName));
-const engine = new Engine({ bus, runtime: new LlamaRuntime(bus, 'cpu'), log });
+const engine = new LocalEngine({ bus, runtime: new LlamaRuntime(bus, 'cpu'), log });
 await engine.load({
   path: model,
   gpu: 'cpu',
@@ -42,5 +42,8 @@ bus.subscribe((name) => {
     process.exit(0);
   }
 });
-const started = chat.send({ text: prompt, settings: { maxTokens: 1200, sampling: { seed: Number(seed) } } });
+const started = await chat.send({
+  text: prompt,
+  settings: { maxTokens: 1200, sampling: { seed: Number(seed) } },
+});
 say(`STARTED ${started.conversationId} ${started.userMessageId} ${started.messageId}`);

@@ -7,6 +7,7 @@ const stopLabels: Record<StopReason, string> = {
   max_tokens: 'reached the length limit',
   user_stop: 'stopped',
   error: 'error',
+  crashed: 'the model stopped unexpectedly',
 };
 
 export function seconds(ms: number): string {

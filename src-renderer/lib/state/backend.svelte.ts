@@ -1,6 +1,7 @@
 import type { RpcClient } from '../../../src-shared/rpc-client';
 import type { AppInfo, EngineState, LlamaRuntimeStatus, StoreStatus } from '../../../src-shared/types';
 import type { ConnectionStatus } from '../../../src-shared/wire';
+import { EngineRecovery } from './engine-recovery.svelte';
 
 /** What the renderer knows about the backend: the connection, app info, the runtime and the model. */
 export class BackendState {
@@ -9,7 +10,17 @@ export class BackendState {
   everConnected = $state(false);
   info = $state<AppInfo | null>(null);
   llama = $state<LlamaRuntimeStatus>({ state: 'starting' });
-  engine = $state<EngineState>({ model: null, loading: null, running: null, queued: 0 });
+  engine = $state<EngineState>({ model: null, loading: null, running: null, queued: 0, process: null });
+  /** The engine process through an unexpected stop: restarting, given up, or back again (told for a while). */
+  recovery = new EngineRecovery();
+  /** The model is away because its process stopped: being restarted (and given the model back), or given up. */
+  engineDown = $derived(
+    this.recovery.current.phase === 'recovering'
+      ? 'restarting'
+      : this.recovery.current.phase === 'failed'
+        ? 'failed'
+        : null,
+  );
   /** The history database: open, recovered from damage (told once), or unavailable. */
   store = $state<StoreStatus | null>(null);
   error = $state<string | null>(null);
@@ -26,7 +37,7 @@ export class BackendState {
   constructor(api: RpcClient) {
     this.#api = api;
     api.on('llama.runtime', (status) => (this.llama = status));
-    api.on('engine.state', (state) => (this.engine = state));
+    api.on('engine.state', (state) => this.#onEngine(state));
     api.onStatus((status) => this.#onStatus(status));
     this.#onStatus(api.status);
   }
@@ -39,11 +50,16 @@ export class BackendState {
       ]);
       this.info = info;
       this.llama = info.llama;
-      this.engine = engine;
+      this.#onEngine(engine);
       this.error = null;
     } catch (error) {
       this.error = error instanceof Error ? error.message : String(error);
     }
+  }
+
+  #onEngine(state: EngineState): void {
+    this.engine = state;
+    this.recovery.observe(state);
   }
 
   #onStatus(status: ConnectionStatus): void {

@@ -16,25 +16,17 @@ import {
   type Token,
 } from 'node-llama-cpp';
 import { AppError } from '../../../src-shared/errors';
-import type { LlamaRuntime } from '../engine/llama-runtime';
-import { defaultThreads } from '../engine/threads';
 import { readGgufFile } from '../gguf/gguf-reader';
 import type { Logger } from '../log';
+import type { Embeddings, LoadedEmbeddingModel } from './embeddings';
+import type { LlamaRuntime } from './llama-runtime';
+import { defaultThreads } from './threads';
 
 export interface EmbedderOptions {
   runtime: LlamaRuntime;
   log: Logger;
   /** llama.cpp threads; by default the engine's measured rule (engine/threads.ts). */
   threads?: number | undefined;
-}
-
-export interface LoadedEmbeddingModel {
-  /** Names the model file; changes when the file does, so vectors made by another model are remade. */
-  modelId: string;
-  dimensions: number;
-  path: string;
-  contextSize: number;
-  threads: number;
 }
 
 interface Session {
@@ -51,7 +43,7 @@ interface Session {
  */
 export const maxEmbeddingContext = 2048;
 
-export class Embedder {
+export class Embedder implements Embeddings {
   #runtime: LlamaRuntime;
   #log: Logger;
   #threads: number | undefined;

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureTestModel } from '../../../scripts/test-model/ensure-test-model';
-import { LlamaRuntime } from '../engine/llama-runtime';
+import { LlamaRuntime } from './llama-runtime';
 import { EventBus } from '../event-bus';
 import { createLogger } from '../log';
 import { tempDir } from '../../test-support/engine';

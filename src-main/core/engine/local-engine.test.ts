@@ -32,9 +32,7 @@ describe('engine: loading', () => {
     const other = await startTestEngine();
     expect(await other.engine.unload()).toBe(true);
     expect(other.engine.state.model).toBeNull();
-    expect(() => other.engine.generate(ask('hi'))).toThrow(
-      expect.objectContaining({ code: 'model_not_loaded' }),
-    );
+    await expect(other.engine.generate(ask('hi'))).rejects.toMatchObject({ code: 'model_not_loaded' });
     expect(await other.engine.unload()).toBe(false);
     await other.dispose();
   });
@@ -78,7 +76,7 @@ describe('engine: generation', () => {
   it('stops within 500 ms of Stop and keeps the partial answer (C2)', async () => {
     let firstDelta!: () => void;
     const streaming = new Promise<void>((resolve) => (firstDelta = resolve));
-    const handle = t.engine.generate(
+    const handle = await t.engine.generate(
       { ...ask('Go on forever.'), maxTokens: 4000 },
       { onDelta: () => firstDelta() },
     );
@@ -99,10 +97,9 @@ describe('engine: generation', () => {
   it('stops on each of Phi-2’s stop triggers without leaking them into the answer', async () => {
     for (const trigger of phi2StopTriggers) {
       const forced = `The answer is 42.${trigger} and then more text`;
-      const grammar = await t.engine.createGrammar(`root ::= ${JSON.stringify(forced)}`);
       const { done, deltas } = await generateAll(t.engine, {
         ...ask('What is the answer?'),
-        grammar,
+        gbnf: `root ::= ${JSON.stringify(forced)}`,
         stopTriggers: phi2StopTriggers,
         maxTokens: 200,
       });
@@ -114,8 +111,11 @@ describe('engine: generation', () => {
 
   it('never streams U+FFFD for characters split across byte tokens (I5)', async () => {
     const forced = 'é, 日本語, 🙂 and ünïcödé — 👩‍🔬';
-    const grammar = await t.engine.createGrammar(`root ::= ${JSON.stringify(forced)}`);
-    const { done, deltas } = await generateAll(t.engine, { ...ask('Say it'), grammar, maxTokens: 200 });
+    const { done, deltas } = await generateAll(t.engine, {
+      ...ask('Say it'),
+      gbnf: `root ::= ${JSON.stringify(forced)}`,
+      maxTokens: 200,
+    });
     expect(done.stats.outputTokens).toBeGreaterThan([...forced].length);
     expect(done.text).toBe(forced);
     expect(deltas.join('')).toBe(forced);
@@ -132,10 +132,11 @@ describe('engine: generation', () => {
     expect(deltas.join('')).not.toContain('\uFFFD');
   });
 
-  it('refuses a prompt longer than the context before queueing it (I1)', () => {
-    expect(() => t.engine.generate(ask('word '.repeat(3000)))).toThrow(
-      expect.objectContaining({ code: 'too_long', message: expect.stringMatching(/\d+ tokens.*2048/) }),
-    );
+  it('refuses a prompt longer than the context before queueing it (I1)', async () => {
+    await expect(t.engine.generate(ask('word '.repeat(3000)))).rejects.toMatchObject({
+      code: 'too_long',
+      message: expect.stringMatching(/\d+ tokens.*2048/),
+    });
   });
 
   it('keeps a conversation far longer than the context answering, with the system text kept (I2)', async () => {

@@ -12,6 +12,7 @@ import {
   type HookCall,
   type TestEngine,
 } from '../../test-support/engine';
+import { generateJson } from './json-generation';
 
 const endless = { endOfTextBias: -30 };
 
@@ -23,10 +24,12 @@ describe('engine: queue (C1)', () => {
   it('serves simultaneous requests one at a time, in order, never interleaving', async () => {
     const calls: HookCall[] = [];
     const tags = ['q0', 'q1', 'q2', 'q3'];
-    const handles = tags.map((tag, i) =>
-      t.engine.generate(
-        { ...ask(`Question ${i}`), maxTokens: 20, sampling: { seed: i } },
-        recordingHooks(calls, tag),
+    const handles = await Promise.all(
+      tags.map((tag, i) =>
+        t.engine.generate(
+          { ...ask(`Question ${i}`), maxTokens: 20, sampling: { seed: i } },
+          recordingHooks(calls, tag),
+        ),
       ),
     );
     expect(handles.map((handle) => handle.queuePosition)).toEqual([0, 1, 2, 3]);
@@ -52,11 +55,13 @@ describe('engine: queue (C1)', () => {
 
   it('answers busy when the queue is full, and cancels a waiting request', async () => {
     const calls: HookCall[] = [];
-    const running = t.engine.generate({ ...ask('long'), maxTokens: 2000 });
-    const waiting = [1, 2, 3].map((i) =>
-      t.engine.generate({ ...ask(`w${i}`), maxTokens: 5 }, recordingHooks(calls, `w${i}`)),
+    const running = await t.engine.generate({ ...ask('long'), maxTokens: 2000 });
+    const waiting = await Promise.all(
+      [1, 2, 3].map((i) =>
+        t.engine.generate({ ...ask(`w${i}`), maxTokens: 5 }, recordingHooks(calls, `w${i}`)),
+      ),
     );
-    expect(() => t.engine.generate(ask('one too many'))).toThrow(expect.objectContaining({ code: 'busy' }));
+    await expect(t.engine.generate(ask('one too many'))).rejects.toMatchObject({ code: 'busy' });
 
     expect(t.engine.stop(waiting[1]!.requestId)).toBe(true);
     const cancelled = await waiting[1]!.done;
@@ -142,11 +147,12 @@ describe('engine: structured output', () => {
 
   it('always returns an object that parses and matches the schema', async () => {
     for (let seed = 0; seed < 8; seed++) {
-      const value = await t.engine.generateJson<{
-        verdict: string;
-        firstWrongStep: number;
-        explanation: string;
-      }>({ ...ask('Check this solution.'), maxTokens: 400, sampling: { seed, temperature: 1 } }, schema);
+      const value = await generateJson(
+        t.engine,
+        { ...ask('Check this solution.'), maxTokens: 400, sampling: { seed, temperature: 1 } },
+        schema,
+        { validate: (v) => v as { verdict: string; firstWrongStep: number; explanation: string } },
+      );
       expect(['correct', 'incorrect', 'incomplete']).toContain(value.verdict);
       expect([0, 1, 2, 3]).toContain(value.firstWrongStep);
       expect(typeof value.explanation).toBe('string');
@@ -155,9 +161,10 @@ describe('engine: structured output', () => {
   });
 
   it('retries, then refuses with invalid_output, when the answer cannot be completed', async () => {
-    const error = await t.engine
-      .generateJson({ ...ask('Check.'), maxTokens: 3 }, schema, { attempts: 2 })
-      .catch((e: unknown) => e);
+    const error = await generateJson(t.engine, { ...ask('Check.'), maxTokens: 3 }, schema, {
+      validate: (v) => v,
+      attempts: 2,
+    }).catch((e: unknown) => e);
     expect(error).toMatchObject({
       code: 'invalid_output',
       message: expect.stringMatching(/ran out of tokens/),
@@ -166,15 +173,18 @@ describe('engine: structured output', () => {
 
   it('applies the caller’s own check and retries when it rejects', async () => {
     let calls = 0;
-    const error = await t.engine
-      .generateJson({ ...ask('Check.'), maxTokens: 400, sampling: { temperature: 1 } }, schema, {
+    const error = await generateJson(
+      t.engine,
+      { ...ask('Check.'), maxTokens: 400, sampling: { temperature: 1 } },
+      schema,
+      {
         attempts: 3,
         validate: () => {
           calls += 1;
           throw new Error('never good enough');
         },
-      })
-      .catch((e: unknown) => e);
+      },
+    ).catch((e: unknown) => e);
     expect(calls).toBe(3);
     expect(error).toMatchObject({ code: 'invalid_output' });
   });
@@ -254,8 +264,8 @@ describe('engine: model file lifecycle', () => {
 
   it('stops running and waiting answers when another model is loaded', async () => {
     const t = await startTestEngine(endless);
-    const running = t.engine.generate({ ...ask('long'), maxTokens: 3000 });
-    const waiting = t.engine.generate({ ...ask('next'), maxTokens: 3000 });
+    const running = await t.engine.generate({ ...ask('long'), maxTokens: 3000 });
+    const waiting = await t.engine.generate({ ...ask('next'), maxTokens: 3000 });
     await t.engine.load({
       path: ensureTestModel(endless),
       gpu: 'cpu',
