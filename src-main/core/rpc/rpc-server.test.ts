@@ -181,3 +181,62 @@ describe('RpcServer', () => {
     expect(other).toEqual([{ type: 'event', name: 'llama.runtime', payload: { state: 'starting' } }]);
   });
 });
+
+describe('who follows an answer', () => {
+  it('gives the caller the events of the answer it starts, even those sent before its response', async () => {
+    const t = setup({
+      'chat.send': async () => {
+        // The engine (in its own process) answers while the request is still being accepted.
+        const ref = { conversationId: 7, messageId: 71 };
+        t.bus.emit('answer.started', { ...ref, queuePosition: 0 });
+        t.bus.emit('answer.delta', {
+          ...ref,
+          text: 'Hel',
+          restart: false,
+          outputTokens: 1,
+          elapsedMs: 1,
+          firstTokenMs: 1,
+        });
+        t.bus.emit('answer.delta', {
+          conversationId: 8,
+          messageId: 81,
+          text: 'other',
+          restart: false,
+          outputTokens: 1,
+          elapsedMs: 1,
+          firstTokenMs: 1,
+        });
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        return { conversationId: 7, messageId: 71, userMessageId: 70, answerStart: '', queuePosition: 0 };
+      },
+    });
+    t.connection.receive({ type: 'request', id: 1, method: 'chat.send', params: { text: 'Hi' } });
+    expect(await t.next()).toMatchObject({ type: 'response', id: 1, ok: true });
+    expect(await t.next()).toMatchObject({
+      type: 'event',
+      name: 'answer.started',
+      payload: { messageId: 71 },
+    });
+    expect(await t.next()).toMatchObject({ type: 'event', name: 'answer.delta', payload: { text: 'Hel' } });
+    // Later events of its answer come as they happen; another conversation's never do.
+    t.bus.emit('answer.ended', {
+      conversationId: 7,
+      messageId: 71,
+      status: 'complete',
+      stats: null,
+      error: null,
+    });
+    expect(await t.next()).toMatchObject({ type: 'event', name: 'answer.ended' });
+    t.bus.emit('answer.delta', {
+      conversationId: 7,
+      messageId: 72,
+      text: 'x',
+      restart: false,
+      outputTokens: 1,
+      elapsedMs: 1,
+      firstTokenMs: 1,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(t.received).toEqual([]);
+  });
+});
