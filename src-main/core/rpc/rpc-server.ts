@@ -68,12 +68,6 @@ interface Peer {
   following: Set<number>;
   /** Those it started an answer in: followed until that answer ends, whatever it says it shows. */
   started: Set<number>;
-  /**
-   * Events of conversations it does not follow, held while an answer-starting request of its own runs:
-   * that request's conversation is known only from its result, and its answer may begin (even end)
-   * before the result is ready, so those events reach it right after the response instead of never.
-   */
-  held: Set<ServerMessage[]>;
 }
 
 /** A request that came on no connection (the HTTP transport): it follows nothing. */
@@ -98,17 +92,17 @@ export class RpcServer {
         ? (payload as { conversationId: number }).conversationId
         : null;
       for (const peer of this.#peers) {
-        const event: ServerMessage = { type: 'event', name, payload };
-        if (conversationId === null) peer.send(event);
-        else if (peer.following.has(conversationId) || peer.started.has(conversationId))
-          deliver(peer, event, conversationId);
-        else for (const held of peer.held) held.push(event);
+        if (conversationId === null) peer.send({ type: 'event', name, payload });
+        else if (peer.following.has(conversationId) || peer.started.has(conversationId)) {
+          peer.send({ type: 'event', name, payload });
+          if (name === 'answer.ended') peer.started.delete(conversationId);
+        }
       }
     });
   }
 
   connect(send: (message: ServerMessage) => void): Connection {
-    const peer: Peer = { send, following: new Set(), started: new Set(), held: new Set() };
+    const peer: Peer = { send, following: new Set(), started: new Set() };
     const context: ConnectionContext = {
       follow: (ids) => (peer.following = new Set(ids)),
     };
@@ -121,32 +115,21 @@ export class RpcServer {
           return;
         }
         const { id, method, params } = envelope.data;
-        const held = answerStarting.has(method) ? ([] as ServerMessage[]) : null;
-        if (held) peer.held.add(held);
-        void this.handle(method, params, context).then((outcome) => {
-          if (held) peer.held.delete(held);
-          send({ type: 'response', id, ...outcome });
-          if (!held || !outcome.ok) return;
-          // Whoever starts an answer follows it, whatever else it follows: from the start.
-          const conversationId = (outcome.result as { conversationId: number }).conversationId;
-          peer.started.add(conversationId);
-          for (const event of held) {
-            const of =
-              (event.type === 'event' && (event.payload as { conversationId?: number }).conversationId) ??
-              null;
-            if (of === conversationId && peer.started.has(conversationId))
-              deliver(peer, event, conversationId);
-          }
-        });
+        void this.handle(method, params, context, peer).then((outcome) =>
+          send({ type: 'response', id, ...outcome }),
+        );
       },
       close: () => this.#peers.delete(peer),
     };
   }
 
   /** Runs one request to completion; never throws. Used directly by the HTTP transport. */
-  async handle(method: string, params: unknown, context = detached): Promise<Outcome> {
+  async handle(method: string, params: unknown, context = detached, peer?: Peer): Promise<Outcome> {
     try {
       const result = await this.#dispatch(method, params, context);
+      // Whoever starts an answer follows it, whatever else it follows.
+      if (peer && answerStarting.has(method))
+        peer.started.add((result as { conversationId: number }).conversationId);
       return { ok: true, result };
     } catch (thrown) {
       const error = this.#translate(thrown);
@@ -183,12 +166,6 @@ function invalidInput(message: string, error: z.ZodError): AppError {
   const first = issues[0];
   const summary = first ? `${message}: ${first.path ? `${first.path}: ` : ''}${first.message}` : message;
   return new AppError('invalid_input', summary, { issues });
-}
-
-/** Sends a followed event; the end of an answer the peer started ends its following of it. */
-function deliver(peer: Peer, event: ServerMessage, conversationId: number): void {
-  peer.send(event);
-  if (event.type === 'event' && event.name === 'answer.ended') peer.started.delete(conversationId);
 }
 
 function failure(id: number, error: AppError): ResponseMessage {
